@@ -1,0 +1,1 @@
+"""bulletin-search: Finnish-aware full-text search for city bulletins."""

@@ -1,0 +1,108 @@
+"""The corpus: a folder of bulletin files, read into `Bulletin`s whatever their format.
+
+Each format is a module with `read(path, name)` yielding bulletins and problems; `READERS`
+maps a file extension to it. Bad input becomes a `Problem` and never stops the reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from search.corpus import jsonl, text
+from search.corpus.bulletin import Bulletin, PartialDate, Problem
+from search.errors import BulletinError
+
+__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "read_file"]
+
+READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {
+    ".txt": text.read,
+    ".jsonl": jsonl.read,
+}
+
+
+def is_bulletin_file(relative: Path) -> bool:
+    """Whether a path inside the corpus, given relative to the corpus folder, names a file to read.
+
+    It must have a known extension and neither it nor a folder on its way may be hidden
+    or an editor's temporary file (`.x`, `.#x`, `#x#`, `x~`, `x.swp`).
+    """
+    return relative.suffix.lower() in READERS and not any(_is_hidden_or_temporary(part) for part in relative.parts)
+
+
+def read_file(path: Path, root: Path | None = None, seen: dict[str, str] | None = None) -> Iterator[Bulletin | Problem]:
+    """Lazily yield the bulletins and problems of one file, in file order.
+
+    Sources are named relative to `root` when given. `seen` maps the ids already taken to their
+    source: a bulletin reusing one becomes a problem, the others are added to it.
+    Raise BulletinError if the extension has no reader.
+    """
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise BulletinError(f"{path}: not a bulletin file (known extensions: {', '.join(READERS)})")
+    name = path.relative_to(root).as_posix() if root is not None else str(path)
+    return _unique(reader(path, name), {} if seen is None else seen)
+
+
+class CorpusReader:
+    """The bulletins of a corpus folder and its sub-folders, read lazily in path order.
+
+    Iterating yields every good bulletin. Afterwards `files` lists the files read, `problems`
+    what could not be read and `ignored` the files and folders left alone. Iterating again
+    reads the folder afresh. Ids are unique across the corpus: the first one read wins.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.files: list[Path] = []
+        self.problems: list[Problem] = []
+        self.ignored: list[Path] = []
+
+    def __iter__(self) -> Iterator[Bulletin]:
+        if not self.folder.is_dir():
+            raise BulletinError(f"corpus folder not found: {self.folder}")
+        self.files, self.problems, self.ignored = [], [], []
+        seen: dict[str, str] = {}
+        for path in self._walk(self.folder, set()):
+            self.files.append(path)
+            for item in read_file(path, self.folder, seen):
+                if isinstance(item, Problem):
+                    self.problems.append(item)
+                else:
+                    yield item
+
+    def _walk(self, folder: Path, visited: set[Path]) -> Iterator[Path]:
+        """Yield the bulletin files under `folder` in name order, noting the rest as ignored."""
+        real = folder.resolve()
+        if real in visited:  # a symbolic link back up the tree
+            self.ignored.append(folder)
+            return
+        visited.add(real)
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as error:
+            name = folder.relative_to(self.folder).as_posix()
+            self.problems.append(Problem(f"{name}:1", f"cannot read folder: {error.strerror or error}"))
+            return
+        for entry in entries:
+            if entry.is_dir() and not _is_hidden_or_temporary(entry.name):
+                yield from self._walk(entry, visited)
+            elif entry.is_file() and is_bulletin_file(entry.relative_to(self.folder)):
+                yield entry
+            else:
+                self.ignored.append(entry)
+
+
+def _unique(items: Iterable[Bulletin | Problem], seen: dict[str, str]) -> Iterator[Bulletin | Problem]:
+    """Pass `items` on, turning a bulletin whose id is in `seen` into a problem."""
+    for item in items:
+        if isinstance(item, Bulletin):
+            if item.id in seen:
+                item = Problem(item.source, f"duplicate id {item.id!r}: already read from {seen[item.id]}")
+            else:
+                seen[item.id] = item.source
+        yield item
+
+
+def _is_hidden_or_temporary(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swo"))

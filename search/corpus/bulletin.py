@@ -1,0 +1,91 @@
+"""The bulletin: one document of the corpus, whatever file it came from."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date as _date
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year and month, or to the day (`2020-11` or `2020-11-23`)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `YYYY-MM` or `YYYY-MM-DD`; raise ValueError for anything else or an impossible date."""
+        match = _DATE.match(text.strip())
+        if not match:
+            raise ValueError(f"not a date of the form YYYY-MM or YYYY-MM-DD: {text.strip()[:40]!r}")
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else None
+        try:
+            _date(year, month, day or 1)
+        except ValueError as error:  # month 13, day 31 of a 30-day month, …
+            raise ValueError(f"impossible date {text.strip()!r}: {error}") from None
+        return cls(year, month, day)
+
+    @property
+    def first_day(self) -> _date:
+        """The first day the date may mean: what sorting and date filters use."""
+        return _date(self.year, self.month, self.day or 1)
+
+    def __str__(self) -> str:
+        base = f"{self.year:04d}-{self.month:02d}"
+        return base if self.day is None else f"{base}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One bulletin. `source` says where it came from as `file:line`."""
+
+    id: str
+    date: PartialDate
+    title: str
+    body: str
+    source: str
+    url: str | None = None
+    organ: str | None = None
+    lang: str | None = None
+    content_hash: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256()
+        for part in (self.id, str(self.date), self.title, self.body, self.url, self.organ, self.lang):
+            digest.update((part or "").encode("utf-8"))
+            digest.update(b"\x00")
+        object.__setattr__(self, "content_hash", digest.hexdigest()[:32])
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bulletin that could not be read: where, and why."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def normalize_id(raw: str) -> str:
+    """The id without surrounding whitespace; ValueError if it is empty or unfit for a URL path."""
+    bulletin_id = raw.strip()
+    if not bulletin_id:
+        raise ValueError("empty id")
+    # Ids are URL path segments: a slash, a dot segment or a control character would break the URL.
+    if "/" in bulletin_id:
+        raise ValueError(f"id {bulletin_id!r} contains '/'")
+    if bulletin_id in (".", ".."):
+        raise ValueError(f"id {bulletin_id!r} cannot be a URL path segment")
+    if any(unicodedata.category(char) == "Cc" for char in bulletin_id):
+        raise ValueError(f"id {bulletin_id!r} contains a control character")
+    return bulletin_id

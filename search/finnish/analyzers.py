@@ -1,0 +1,65 @@
+"""The Whoosh analysis chains of the index: lemmas, exact surface forms, and compound parts.
+
+Whoosh pickles analyzers into the index, so these classes must stay at this import path. They hold
+no Voikko handle (each thread opens its own in `search.finnish.voikko`), so they pickle cleanly.
+
+All three chains share one tokenizer, so a word has the same position in every field; a stopword
+is dropped but its position stays used, and every term of one word shares the word's position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import Filter, Token
+
+from search.finnish.tokenizer import FinnishTokenizer
+from search.finnish.words import analyze_word, surface
+
+
+class LemmaFilter(Filter):
+    """Every base form of the word (all readings of an ambiguous word; a participle's verb too)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            analysis = analyze_word(token.text)
+            if analysis.stop:
+                continue
+            for lemma in analysis.lemmas:
+                token.text = lemma
+                yield token
+
+
+class ExactFilter(Filter):
+    """The word as written, lowercased: exact matches rank above other inflections."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if analyze_word(token.text).stop:
+                continue
+            token.text = surface(token.text)
+            yield token
+
+
+class PartsFilter(Filter):
+    """The parts of a compound word (`yrityshautomopalvelujen` → yritys, hautomo, palvelu)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            for part in analyze_word(token.text).parts:
+                token.text = part
+                yield token
+
+
+def lemma_analyzer():
+    """Text → lemma terms, for the scored body and title fields and for phrases."""
+    return FinnishTokenizer() | LemmaFilter()
+
+
+def exact_analyzer():
+    """Text → lowercased surface forms."""
+    return FinnishTokenizer() | ExactFilter()
+
+
+def parts_analyzer():
+    """Text → compound parts."""
+    return FinnishTokenizer() | PartsFilter()

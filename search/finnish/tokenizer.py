@@ -1,0 +1,66 @@
+"""Splits bulletin text into words, keeping their offsets in the original text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+from search.finnish.normalize import normalize
+
+# A word is a run of letters and digits, joined across a hyphen or dash (EU-rahoitusta, 2017–2021,
+# HEL 2024-009117), a colon (EU:n, 5G:n), a period or comma between digits (23.11, 1,5) and an
+# apostrophe between letters (vaa'an). A hyphen with nothing after it (`kehitys- ja`) is not part of
+# the word, and neither is a sentence's final period.
+WORD = re.compile(
+    r"[^\W_]+(?:(?:[-\u2010\u2011\u2013]|:|(?<=\d)[.,](?=\d)|['\u2019](?=[^\W\d_]))[^\W_]+)*"
+)
+
+# Longer "words" are binary junk or URLs run together; Voikko would not analyse them anyway.
+MAX_WORD = 64
+
+
+def words(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield (word, start, end) for every word of `text`, offsets into `text` itself."""
+    norm, origin = normalize(text)
+    for match in WORD.finditer(norm):
+        word = match.group()
+        if len(word) > MAX_WORD:
+            continue
+        start, end = match.span()
+        if origin is not None:
+            start = origin[start]
+            end = origin[end] if end < len(origin) else len(text)
+        yield word, start, end
+
+
+class FinnishTokenizer(Tokenizer):
+    """Whoosh tokenizer for Finnish bulletins: NFC, invisible characters dropped, offsets kept.
+
+    Token text keeps its case; the filters that follow decide the terms."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, (word, start, end) in enumerate(words(value), start_pos):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token

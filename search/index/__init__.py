@@ -1,0 +1,1 @@
+"""Writing the Whoosh index from the corpus, and keeping it current."""

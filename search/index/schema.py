@@ -1,0 +1,29 @@
+"""The fields of the index: what is searched, how, and what is stored for display."""
+
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
+
+# Bump when the fields or their analysis change: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+
+
+def bulletin_schema() -> Schema:
+    """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)
+    and `parts` (compound parts) hold title and body text together and are weighted by the query;
+    the rest filter, sort, facet and display."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
+        body=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
+        parts=TEXT(analyzer=parts_analyzer(), phrase=False),
+        date=DATETIME(stored=True, sortable=True),
+        date_text=STORED(),
+        year=NUMERIC(int, stored=True, sortable=True),
+        organ=ID(stored=True),
+        lang=ID(stored=True),
+        url=STORED(),
+        source=STORED(),
+        content_hash=STORED(),
+    )
