@@ -1,0 +1,1 @@
+"""Searching the index: the one API that the CLI and the web app both call."""
