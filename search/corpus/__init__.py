@@ -45,7 +45,7 @@ def read_file(path: Path, root: Path | None = None, seen: dict[str, str] | None 
 
 
 class CorpusReader:
-    """The bulletins of a corpus folder and its sub-folders, read lazily in path order.
+    """The bulletins of a corpus folder and its sub-folders, read lazily, depth first in name order.
 
     Iterating yields every good bulletin. Afterwards `files` lists the files read, `problems`
     what could not be read and `ignored` the files and folders left alone. Iterating again

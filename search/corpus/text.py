@@ -69,6 +69,6 @@ def first_sentence(body: str) -> str:
     """
     line = body.strip().split("\n", 1)[0].strip()
     for end in _SENTENCE_END.finditer(line):
-        if line[end.end():].lstrip()[:1].isupper():
+        if line[end.end() :].lstrip()[:1].isupper():
             return line[: end.end()]
     return line

@@ -82,7 +82,9 @@ def _stems(low: str) -> tuple[str, ...]:
 
 
 def _hyphen_pieces(word: str) -> list[WordAnalysis]:
-    return [analyze_word(piece) for piece in word.split("-") if piece]
+    """The analyses of the pieces of a hyphenated word (any dash), none for an unhyphenated one."""
+    pieces = [piece for piece in word.translate(_DASHES).split("-") if piece]
+    return [analyze_word(piece) for piece in pieces] if len(pieces) > 1 else []
 
 
 def _fallback(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

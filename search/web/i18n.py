@@ -1,0 +1,190 @@
+"""The interface's two languages: Finnish (the default) and English, and how dates and numbers read."""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from flask import request
+
+LANGUAGES = ("fi", "en")
+DEFAULT_LANGUAGE = "fi"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fi": {
+        "service": "Tiedotehaku",
+        "tagline": "Hae kaupungin päätöstiedotteista – kaikki sanan taivutusmuodot löytyvät.",
+        "skip": "Siirry sisältöön",
+        "other_language": "In English",
+        "search_label": "Hae tiedotteista",
+        "search_hint": "Kirjoita sana missä tahansa muodossa, esimerkiksi kokeiluja tai hautomo.",
+        "search_button": "Hae",
+        "filters": "Rajaa hakua",
+        "date_from": "Alkaen",
+        "date_to": "Päättyen",
+        "date_hint": "VVVV, VVVV-KK tai VVVV-KK-PP",
+        "sort": "Järjestys",
+        "sort_relevance": "Osuvin ensin",
+        "sort_newest": "Uusin ensin",
+        "sort_oldest": "Vanhin ensin",
+        "apply": "Päivitä",
+        "results": "Hakutulokset",
+        "total_one": "1 osuma",
+        "total_many": "{count} osumaa",
+        "seconds": "({seconds} s)",
+        "did_you_mean": "Tarkoititko",
+        "related": "Tiedotetta, jossa olisivat kaikki hakusanat, ei löytynyt. Näytetään läheisiä tuloksia.",
+        "no_hits": "Haulla ”{query}” ei löytynyt tiedotteita.",
+        "no_hits_tips": "Kokeile toista sanaa, lyhyempää hakua tai poista rajaukset.",
+        "page_empty": "Tällä sivulla ei ole tuloksia.",
+        "first_page": "Siirry ensimmäiselle sivulle",
+        "examples": "Esimerkkihakuja",
+        "intro": "Haku ymmärtää suomen kielen taivutuksen ja yhdyssanat: ”kokeiluja” löytää myös "
+                 "”kokeilu” ja ”kokeilujen”, ja ”hautomo” löytää ”yrityshautomopalvelujen”.",
+        "year": "Vuosi",
+        "all_years": "Kaikki vuodet",
+        "remove_year": "Poista vuosirajaus {year}",
+        "pagination": "Sivut",
+        "previous": "Edellinen",
+        "next": "Seuraava",
+        "page_n": "Sivu {page}",
+        "follow": "Seuraa tätä hakua syötteenä (Atom)",
+        "json": "Tulokset JSON-muodossa",
+        "back": "Takaisin hakutuloksiin",
+        "new_search": "Uusi haku",
+        "original": "Alkuperäinen tiedote",
+        "organ": "Päättäjä",
+        "date": "Päivämäärä",
+        "bulletin_json": "Tiedote JSON-muodossa",
+        "api": "Rajapinnan kuvaus (OpenAPI)",
+        "error": "Virhe",
+        "bad_request": "Hakua ei voitu tehdä",
+        "not_found": "Sivua ei löytynyt",
+        "not_found_text": "Osoitteessa ei ole sivua tai tiedotetta. Tarkista osoite tai tee uusi haku.",
+        "bulletin_not_found": "Tiedotetta ”{id}” ei ole.",
+        "method_not_allowed": "Tämä osoite ei tue pyynnön menetelmää.",
+        "unavailable": "Haku ei ole juuri nyt käytettävissä",
+        "index_missing": "Hakemistoa ei ole vielä rakennettu. Aja ensin komento: bulletins index",
+        "server_error": "Palvelussa tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.",
+        "feed_title": "Tiedotehaku: {query}",
+        "param_not_integer": "Parametrin {param} pitää olla kokonaisluku.",
+        "param_page": "Sivunumeron pitää olla vähintään 1.",
+        "param_size": "Sivun koon pitää olla 1–{max}.",
+        "param_query_length": "Haku on liian pitkä: enintään {max} merkkiä.",
+        "param_query_missing": "Anna hakusana parametrissa q.",
+        "param_date": "Päivämäärä {value} ei kelpaa: käytä muotoa VVVV, VVVV-KK tai VVVV-KK-PP.",
+        "param_date_range": "Alkupäivä on loppupäivän jälkeen.",
+        "param_year": "Vuoden pitää olla nelinumeroinen, esimerkiksi 2024.",
+        "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
+        "param_flag": "Parametrin {param} pitää olla true tai false.",
+    },
+    "en": {
+        "service": "Bulletin search",
+        "tagline": "Search the city's decision bulletins – every inflected form of a Finnish word is found.",
+        "skip": "Skip to content",
+        "other_language": "Suomeksi",
+        "search_label": "Search the bulletins",
+        "search_hint": "Type a Finnish word in any form, for example kokeiluja or hautomo.",
+        "search_button": "Search",
+        "filters": "Narrow the search",
+        "date_from": "From",
+        "date_to": "To",
+        "date_hint": "YYYY, YYYY-MM or YYYY-MM-DD",
+        "sort": "Order",
+        "sort_relevance": "Most relevant first",
+        "sort_newest": "Newest first",
+        "sort_oldest": "Oldest first",
+        "apply": "Update",
+        "results": "Results",
+        "total_one": "1 hit",
+        "total_many": "{count} hits",
+        "seconds": "({seconds} s)",
+        "did_you_mean": "Did you mean",
+        "related": "No bulletin holds every word of the search. Showing related results.",
+        "no_hits": "No bulletins found for “{query}”.",
+        "no_hits_tips": "Try another word, a shorter search, or remove the filters.",
+        "page_empty": "There are no results on this page.",
+        "first_page": "Go to the first page",
+        "examples": "Example searches",
+        "intro": "The search understands Finnish inflection and compound words: “kokeiluja” also finds "
+                 "“kokeilu” and “kokeilujen”, and “hautomo” finds “yrityshautomopalvelujen”.",
+        "year": "Year",
+        "all_years": "All years",
+        "remove_year": "Remove the year filter {year}",
+        "pagination": "Pages",
+        "previous": "Previous",
+        "next": "Next",
+        "page_n": "Page {page}",
+        "follow": "Follow this search as a feed (Atom)",
+        "json": "Results as JSON",
+        "back": "Back to the results",
+        "new_search": "New search",
+        "original": "Original bulletin",
+        "organ": "Decided by",
+        "date": "Date",
+        "bulletin_json": "Bulletin as JSON",
+        "api": "API description (OpenAPI)",
+        "error": "Error",
+        "bad_request": "The search could not be made",
+        "not_found": "Page not found",
+        "not_found_text": "There is no page or bulletin at this address. Check the address or make a new search.",
+        "bulletin_not_found": "There is no bulletin “{id}”.",
+        "method_not_allowed": "This address does not support the request's method.",
+        "unavailable": "Search is not available right now",
+        "index_missing": "The index has not been built yet. First run: bulletins index",
+        "server_error": "The service hit an unexpected error. Please try again in a moment.",
+        "feed_title": "Bulletin search: {query}",
+        "param_not_integer": "Parameter {param} must be a whole number.",
+        "param_page": "The page number must be at least 1.",
+        "param_size": "The page size must be 1–{max}.",
+        "param_query_length": "The search is too long: at most {max} characters.",
+        "param_query_missing": "Give the search words in parameter q.",
+        "param_date": "The date {value} is not valid: use YYYY, YYYY-MM or YYYY-MM-DD.",
+        "param_date_range": "The start date is after the end date.",
+        "param_year": "The year must have four digits, for example 2024.",
+        "param_sort": "The order must be relevance, newest or oldest.",
+        "param_flag": "Parameter {param} must be true or false.",
+    },
+}
+
+MONTHS = {
+    "fi": ("tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu", "heinäkuu",
+           "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu"),
+    "en": tuple(calendar.month_name[1:]),
+}
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def language() -> str:
+    """The request's language: `?lang=` if it names one we have, else Accept-Language, else Finnish."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The message `key` in `lang`, with `values` filled in."""
+    return MESSAGES[lang][key].format(**values)
+
+
+def number(lang: str, value: float | int, decimals: int = 0) -> str:
+    """A number as the language writes it: Finnish groups thousands with a space and uses a decimal comma."""
+    written = f"{value:,.{decimals}f}"
+    if lang == "fi":
+        written = written.replace(",", "\u00a0").replace(".", ",")
+    return written
+
+
+def long_date(lang: str, iso: str) -> str:
+    """A bulletin date (`2020-11` or `2020-11-23`) for reading: `marraskuu 2020`, `23.11.2020`."""
+    match = _DATE.match(iso or "")
+    if not match:
+        return iso
+    year, month, day = int(match[1]), int(match[2]), match[3]
+    if not 1 <= month <= 12:
+        return iso
+    if day is None:
+        return f"{MONTHS[lang][month - 1]} {year}"
+    return f"{int(day)}.{month}.{year}" if lang == "fi" else f"{int(day)} {MONTHS[lang][month - 1]} {year}"
