@@ -11,22 +11,23 @@ INSTALL_HINT = "install the Debian/Ubuntu packages libvoikko1 and voikko-fi (sud
 _local = threading.local()
 
 
-def _open() -> "libvoikko.Voikko":  # noqa: F821 - imported lazily
+def open_voikko(language: str = "fi") -> "libvoikko.Voikko":  # noqa: F821 - imported lazily
+    """A new Voikko handle for `language`; VoikkoMissingError with an install hint if it can't be had."""
     try:
         import libvoikko
 
-        return libvoikko.Voikko("fi")
+        return libvoikko.Voikko(language)
     except OSError as error:  # ctypes could not load libvoikko.so
         raise VoikkoMissingError(f"libvoikko is not installed: {INSTALL_HINT}") from error
     except Exception as error:  # libvoikko.VoikkoException: no Finnish dictionary
-        raise VoikkoMissingError(f"the Finnish Voikko dictionary is missing ({error}): {INSTALL_HINT}") from error
+        raise VoikkoMissingError(f"the Voikko dictionary is missing ({error}): {INSTALL_HINT}") from error
 
 
 def handle() -> "libvoikko.Voikko":  # noqa: F821
     """This thread's own Voikko handle, opened on first use."""
     voikko = getattr(_local, "voikko", None)
     if voikko is None:
-        voikko = _local.voikko = _open()
+        voikko = _local.voikko = open_voikko()
     return voikko
 
 

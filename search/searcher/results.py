@@ -90,3 +90,16 @@ class SearchResult:
                 "page_size": self.request.page_size, "sort": self.request.sort,
                 "hits": [hit.to_dict() for hit in self.hits], "facets": self.facets,
                 "suggestion": self.suggestion, "related": self.related, "seconds": round(self.seconds, 4)}
+
+
+@dataclass(frozen=True)
+class StoredBulletin:
+    """A bulletin as the index stores it, for the bulletin page. `date` keeps its precision (2020-11)."""
+
+    id: str
+    title: str
+    date: str
+    body: str
+    organ: str | None = None
+    url: str | None = None
+    source: str | None = None

@@ -1,0 +1,30 @@
+"""A bulletin as a Whoosh document: which text goes to which field."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from search.corpus import Bulletin
+
+
+def to_document(bulletin: Bulletin) -> dict[str, Any]:
+    """The fields of `bulletin` for `writer.add_document`. Title and body are searched by lemma
+    on their own and together as exact forms and compound parts; fields without a value are left out."""
+    text = f"{bulletin.title}\n{bulletin.body}"
+    document = {
+        "id": bulletin.id,
+        "title": bulletin.title,
+        "body": bulletin.body,
+        "exact": text,
+        "parts": text,
+        "date": datetime.combine(bulletin.date.first_day, time()),
+        "date_text": str(bulletin.date),
+        "year": bulletin.date.year,
+        "organ": bulletin.organ,
+        "lang": bulletin.lang,
+        "url": bulletin.url,
+        "source": bulletin.source,
+        "content_hash": bulletin.content_hash,
+    }
+    return {name: value for name, value in document.items() if value is not None}

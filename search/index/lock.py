@@ -1,0 +1,40 @@
+"""One indexing run at a time: an OS file lock in the index folder, which the OS releases even
+when the run is killed with SIGKILL, so a dead run never leaves the index locked."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from search.errors import IndexLockedError
+
+LOCK_FILE = "indexing.lock"
+
+
+@contextmanager
+def index_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's indexing lock, waiting up to `wait` seconds for another run to finish.
+
+    Raise IndexLockedError if it is still held then."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another indexing run (bulletins index or watch) is updating {index_dir}; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -1,0 +1,179 @@
+"""Bringing the index up to date with the corpus: add new bulletins, re-index changed ones (by
+content hash), delete removed ones. One commit at the end, so readers see the old index or the new
+one, and a run killed before it leaves the old index as it was."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh.index import FileIndex
+from whoosh.writing import CLEAR, IndexWriter, LockError
+
+from search.corpus import CorpusReader, Problem
+from search.errors import IndexLockedError, IndexMissingError
+from search.index.documents import to_document
+from search.index.lock import index_lock
+from search.index.store import create_index, open_index, remove_other_versions
+
+# Worker processes pay off only for many bulletins; a few are written faster in this process.
+PARALLEL_FROM = 500
+LIMIT_MB = 128
+
+
+class Progress(Protocol):
+    """Told how an indexing run goes, to show it."""
+
+    def advance(self, bulletins: int) -> None:
+        """`bulletins` more bulletins of the corpus have been read."""
+
+    def finishing(self) -> None:
+        """The corpus is read; the index is being written."""
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did. `problems` are the bulletins skipped, `ignored` the files left alone."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    @property
+    def bulletins(self) -> int:
+        """The bulletins now in the index."""
+        return self.added + self.updated + self.unchanged
+
+    @property
+    def per_second(self) -> float:
+        """Bulletins read and indexed (or found unchanged) per second."""
+        return self.bulletins / self.seconds if self.seconds else 0.0
+
+
+def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, progress: Progress | None = None,
+                 procs: int | None = None, wait: float = 0.0) -> IndexReport:
+    """Make the index in `index_dir` hold exactly the good bulletins of `corpus_dir`.
+
+    Incremental unless `rebuild` (or the index is missing or of another schema version). `procs`
+    worker processes analyse the text (default: one per core). Waits up to `wait` seconds for
+    another indexing run, then raises IndexLockedError.
+    """
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    with index_lock(index_dir, wait):
+        try:
+            ix = open_index(index_dir)
+            stored = {} if rebuild else stored_hashes(ix)
+        except IndexMissingError:
+            ix, rebuild, stored = create_index(index_dir), True, {}
+        report = IndexReport(rebuilt=rebuild)
+        batch = _Batch(ix, procs or os.cpu_count() or 1)
+        try:
+            _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
+            if rebuild or report.added or report.updated or report.deleted:
+                batch.commit(clear=rebuild)
+                remove_other_versions(index_dir)
+        except BaseException:
+            batch.cancel()
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def stored_hashes(ix: FileIndex) -> dict[str, str]:
+    """The content hash of every bulletin in the index, by id."""
+    with ix.reader() as reader:
+        return {fields["id"]: fields.get("content_hash", "") for fields in reader.all_stored_fields()}
+
+
+def _compare(corpus: CorpusReader, stored: dict[str, str], batch: _Batch, report: IndexReport,
+             progress: Progress | None) -> None:
+    """Read the corpus into `batch`: new and changed bulletins to add, the old versions of changed
+    and removed ones to delete. Count it all in `report`."""
+    seen: set[str] = set()
+    for bulletin in corpus:
+        seen.add(bulletin.id)
+        old_hash = stored.get(bulletin.id)
+        if old_hash == bulletin.content_hash:
+            report.unchanged += 1
+        else:
+            if old_hash is None:
+                report.added += 1
+            else:
+                report.updated += 1
+                batch.delete(bulletin.id)
+            batch.add(to_document(bulletin))
+        if progress:
+            progress.advance(1)
+    for bulletin_id in stored.keys() - seen:
+        batch.delete(bulletin_id)
+        report.deleted += 1
+    report.problems, report.ignored = corpus.problems, corpus.ignored
+    if progress:
+        progress.finishing()
+
+
+class _Batch:
+    """The changes of one run. The Whoosh writer is opened late, once it is known whether there
+    are enough documents for worker processes."""
+
+    def __init__(self, ix: FileIndex, procs: int) -> None:
+        self.ix = ix
+        self.procs = procs
+        self.pending: list[dict[str, Any]] = []
+        self.deleted: list[str] = []
+        self.writer: IndexWriter | None = None
+
+    def add(self, document: dict[str, Any]) -> None:
+        if self.writer is not None:
+            self.writer.add_document(**document)
+            return
+        self.pending.append(document)
+        if len(self.pending) >= PARALLEL_FROM and self.procs > 1:
+            self._open(self.procs)
+
+    def delete(self, bulletin_id: str) -> None:
+        """Delete the indexed bulletin `bulletin_id` (its old version, if it is also added)."""
+        self.deleted.append(bulletin_id)
+
+    def commit(self, clear: bool) -> None:
+        """Apply the deletions and additions in one commit; `clear` drops everything else."""
+        writer = self.writer or self._open(1)
+        # Deletions reach only the segments committed before: the new documents are safe.
+        for bulletin_id in self.deleted:
+            writer.delete_by_term("id", bulletin_id)
+        writer.commit(mergetype=CLEAR if clear else None)
+
+    def cancel(self) -> None:
+        """Leave the index as it was and stop the worker processes."""
+        if self.writer is None or self.writer.is_closed:
+            return
+        # Whoosh's MpWriter.cancel() cannot reach its workers, which would wait for work forever.
+        for task in getattr(self.writer, "tasks", ()):
+            task.terminate()
+        self.writer.cancel()
+
+    def _open(self, procs: int) -> IndexWriter:
+        try:
+            if procs > 1:
+                self.writer = self.ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True)
+            else:
+                self.writer = self.ix.writer(limitmb=LIMIT_MB)
+        except LockError:
+            raise IndexLockedError(f"the index in {self.ix.storage.folder} is locked by another writer") from None
+        for document in self.pending:
+            self.writer.add_document(**document)
+        self.pending = []
+        return self.writer

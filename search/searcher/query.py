@@ -1,0 +1,239 @@
+"""The query language: query text → the words, phrases and prefixes to find and the dates to keep.
+
+    kokeilu alusta          both words, in any inflection
+    kokeilu OR hanke        either word
+    -korona, NOT korona     bulletins without the word
+    "kuusi innovaatiohaastetta"   the words together, in this order, in any inflection
+    kokeilu*                words that begin so
+    title:kokeilu, title:"…"      in the title
+    date:2020  date:2020-11  date:2020-11-23  date:2019..2021  date:..2020-06  date:2021..
+
+Stopwords (ja, tai, että, …) are not indexed, so they are dropped from the query; in a phrase
+they still hold their place. Every problem is a QueryError with a one-line message."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from search.errors import QueryError
+from search.finnish import analyze_word, words
+from search.searcher.results import MAX_QUERY_CHARS
+
+MIN_PREFIX = 2
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+_TOKEN = re.compile(r'(?P<lead>-?(?:title:|date:)?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)', re.IGNORECASE)
+_FIELD = re.compile(r"(title|date):", re.IGNORECASE)
+_OPERATORS = {"OR", "AND", "NOT"}  # a lone "-" is a dash between words, not an operator
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A query word as typed: where it starts in the query text and, in a phrase, its position."""
+
+    text: str
+    start: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Term:
+    """What one group alternative asks for: a word, a prefix (`prefix`) or a phrase (several words)."""
+
+    words: tuple[Word, ...]
+    prefix: bool = False
+    title_only: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive first and last day; None leaves that end open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def __and__(self, other: DateRange) -> DateRange:
+        firsts = [d for d in (self.first, other.first) if d]
+        lasts = [d for d in (self.last, other.last) if d]
+        return DateRange(max(firsts, default=None), min(lasts, default=None))
+
+    @property
+    def empty(self) -> bool:
+        return self.first is not None and self.last is not None and self.first > self.last
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Every group of `required` must match (a group matches when any of its terms does), no term of
+    `excluded` may match, and the bulletin's date must fall in `dates`."""
+
+    required: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+    dates: DateRange = DateRange()
+
+    @property
+    def positive_words(self) -> tuple[Word, ...]:
+        """The words of the required terms, in query order: what highlighting marks."""
+        return tuple(word for group in self.required for term in group for word in term.words)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse the query text; raise QueryError saying what is wrong with it."""
+    _check_text(text)
+    text = text.translate(_QUOTES)
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes: a phrase needs a closing "')
+    items = [item for match in _TOKEN.finditer(text) for item in _items(match)]
+    if not items:
+        raise QueryError("empty query: type a word to search for")
+    return _combine(items, text)
+
+
+def _check_text(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long: {len(text):,} characters, at most {MAX_QUERY_CHARS:,}")
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise QueryError(f"the query contains a control character (U+{ord(char):04X})")
+
+
+# An item is an operator ("OR", "AND", "NOT"), a (negated, Term) pair, a DateRange, or None for
+# a token that holds nothing to search for (a stopword, punctuation).
+_Item = str | tuple[bool, Term] | DateRange | None
+
+
+def _items(match: re.Match) -> list[_Item]:
+    """The items of one token: a phrase in quotes, or a bare word with its prefix signs."""
+    if match["phrase"] is not None:
+        lead = match["lead"].lower()
+        negated, field = lead.startswith("-"), lead.lstrip("-").rstrip(":")
+        if field == "date":
+            return [_date_filter(match["phrase"], negated)]
+        term = _term(match["phrase"], match.start("phrase"), field == "title")
+        return [(negated, term) if term else None]
+    token, start = match["bare"], match.start("bare")
+    if token in _OPERATORS:
+        return [token]
+    negated = token.startswith("-")
+    if negated:
+        token, start = token[1:], start + 1
+    field = _FIELD.match(token)
+    if field:
+        name, token, start = field[1].lower(), token[field.end():], start + field.end()
+        if name == "date":
+            return [_date_filter(token, negated)]
+        if not token:
+            raise QueryError("title: needs a word or a phrase right after it, e.g. title:kokeilu")
+    if token.endswith("*"):
+        return [(negated, _prefix(token, start, bool(field)))]
+    term = _term(token, start, bool(field))
+    return [(negated, term) if term else None]
+
+
+def _term(text: str, offset: int, title_only: bool) -> Term | None:
+    """The words of `text` as a word or a phrase, stopwords dropped but holding their position;
+    None when nothing is left."""
+    found = [Word(word, offset + start, position) for position, (word, start, _) in enumerate(words(text))]
+    kept = [word for word in found if not analyze_word(word.text).stop]
+    if not kept:
+        return None
+    first = kept[0].position
+    kept = [Word(word.text, word.start, word.position - first) for word in kept]
+    return Term(tuple(kept), title_only=title_only)
+
+
+def _prefix(token: str, offset: int, title_only: bool) -> Term:
+    stem = token.rstrip("*")
+    found = list(words(stem))
+    if len(found) != 1 or found[0][2] != len(stem) or len(stem) < MIN_PREFIX:
+        raise QueryError(f"a prefix search needs at least {MIN_PREFIX} letters of one word before the *, e.g. kokeilu*")
+    return Term((Word(stem, offset),), prefix=True, title_only=title_only)
+
+
+def _date_filter(text: str, negated: bool) -> DateRange:
+    if negated:
+        raise QueryError("a date filter cannot be negated; give the dates to keep, e.g. date:2019..2021")
+    first, sep, last = text.partition("..")
+    if not sep:
+        last = first
+    if not first and not last:
+        raise QueryError("date: needs a date, e.g. date:2020, date:2020-11 or date:2019..2021")
+    dates = DateRange(_day(first, last=False) if first else None, _day(last, last=True) if last else None)
+    if dates.empty:
+        raise QueryError(f"date:{text} ends before it begins")
+    return dates
+
+
+def _day(text: str, last: bool) -> date:
+    """The first (or last) day that `YYYY`, `YYYY-MM` or `YYYY-MM-DD` may mean."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise QueryError(f"date:{text} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, or a range like 2019..2021")
+    year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
+    try:
+        if day is None:
+            day = calendar.monthrange(year, month)[1] if last else 1
+        return date(year, month, int(day))
+    except (ValueError, calendar.IllegalMonthError):
+        raise QueryError(f"impossible date: {text}") from None
+
+
+def _combine(items: list[_Item], text: str) -> ParsedQuery:
+    """Join the items: OR binds its neighbours into one group, NOT and - exclude the next term."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    dates = DateRange()
+    joined = False  # the last group ended in OR: the next term joins it
+    for i, item in enumerate(items):
+        before = items[i - 1] if i else "start"
+        after = items[i + 1] if i + 1 < len(items) else "end"
+        if item in ("OR", "AND"):
+            if not _is_term(before) or not _is_term(after):
+                raise QueryError(f"{item} needs a word on both sides, e.g. kokeilu {item} hanke")
+            if item == "OR" and (_is_excluded(before) or _is_excluded(after)):
+                raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke -korona")
+            joined = item == "OR" and isinstance(before, tuple)
+        elif item == "NOT":
+            if not _is_term(after) or _is_excluded(after):
+                raise QueryError("NOT needs a word right after it, e.g. NOT korona")
+        elif isinstance(item, DateRange):
+            dates = _intersect(dates, item)
+        elif isinstance(item, tuple):
+            negated, term = item
+            if negated or before == "NOT":
+                excluded.append(term)
+            elif joined:
+                groups[-1].append(term)
+            else:
+                groups.append([term])
+            joined = False
+        else:
+            joined = False
+    if not groups and not excluded and dates == DateRange():
+        raise QueryError(f"nothing to search for in {text.strip()[:60]!r}: give a word to find (common words such as 'ja' are not indexed)")
+    return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded), dates)
+
+
+def _is_term(item: _Item) -> bool:
+    """A term or a token that had nothing to search for: what operators may stand next to."""
+    return item is None or isinstance(item, tuple)
+
+
+def _is_excluded(item: _Item) -> bool:
+    return isinstance(item, tuple) and item[0]
+
+
+def _intersect(dates: DateRange, more: DateRange) -> DateRange:
+    both = dates & more
+    if both.empty:
+        raise QueryError("the date filters do not overlap")
+    return both

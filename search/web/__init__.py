@@ -1,0 +1,31 @@
+"""The web app: the search pages, their JSON twins under /api, and an Atom feed per search."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from search import config
+from search.web import api, errors, feed, pages, security
+from search.web.backend import Backend
+
+
+def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+    """A Flask app over the index at `settings["INDEX_DIR"]` (default: $BULLETINS_INDEX, else ./index).
+
+    Other settings are Flask's own (`TESTING`, …). Debug mode stays off unless a test turns it on."""
+    app = Flask(__name__)
+    app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(settings or {})
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["bulletins"] = Backend(config.index_dir(app.config.get("INDEX_DIR")))
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(feed.blueprint)
+    app.register_blueprint(api.blueprint, url_prefix="/api")
+    errors.register(app)
+    security.register(app)
+    pages.register_template_helpers(app)
+    return app

@@ -1,0 +1,32 @@
+"""The app's one BulletinSearch, opened on first use so the server can start before the index exists."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import current_app
+
+from search.searcher import BulletinSearch
+
+
+class Backend:
+    """Holds the BulletinSearch over `index_dir`; until an index exists each use tries again."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._search: BulletinSearch | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> BulletinSearch:
+        """The BulletinSearch; IndexMissingError while there is no index."""
+        if self._search is None:
+            with self._lock:
+                if self._search is None:
+                    self._search = BulletinSearch(self.index_dir)
+        return self._search
+
+
+def searcher() -> BulletinSearch:
+    """The current app's BulletinSearch."""
+    return current_app.extensions["bulletins"].get()

@@ -1,0 +1,125 @@
+"""The pages people read: the search page and the bulletin page. Their JSON twins are in `api`."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import partial
+
+from flask import Blueprint, Flask, render_template, request, url_for
+from markupsafe import Markup
+
+from search.errors import QueryError
+from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
+from search.web.backend import searcher
+from search.web.errors import describe, error_response
+from search.web.i18n import LANGUAGES, language, long_date, number, text
+from search.web.params import CARRIED, ParamError, search_request, search_words
+
+blueprint = Blueprint("pages", __name__)
+
+EXAMPLES = ("kokeiluja", "kaupunginhallituksen", "hautomo", "maahanmuutto", "kansainväliset osaajat")
+FORM_FIELDS = ("q", "from", "to", "year", "sort", "size")
+_BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
+
+
+@blueprint.get("/")
+def search_page():
+    """The search box; for a query, its hits with facets and pages, or the error inline (400)."""
+    form = {name: request.args.get(name, "").strip()[:MAX_QUERY_CHARS] for name in FORM_FIELDS}
+    if not form["q"] and "q" not in request.args:
+        return render_template("search.html", form=form, result=None, error=None)
+    try:
+        result = searcher().search(search_request(request.args))
+    except QueryError as error:
+        return render_template("search.html", form=form, result=None, error=describe(error, language()),
+                               error_param=getattr(error, "param", "q")), 400
+    return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result))
+
+
+@blueprint.get("/bulletins/<bulletin_id>")
+def bulletin(bulletin_id: str):
+    """One whole bulletin, with the matches of `q` highlighted when it came from a search."""
+    stored = searcher().bulletin(bulletin_id)
+    if stored is None:
+        return error_response(404, text(language(), "bulletin_not_found", id=bulletin_id))
+    try:
+        query = search_words(request.args)
+    except ParamError:
+        query = ""
+    return render_template("bulletin.html", bulletin=stored, query=query,
+                           title=highlight(stored.title, query), paragraphs=paragraphs(highlight(stored.body, query)))
+
+
+def highlight(text_: str, query: str) -> tuple[Span, ...]:
+    """`text_` with the query's matches marked; unmarked when there is no usable query."""
+    if query:
+        try:
+            return searcher().highlight(text_, query)
+        except QueryError:
+            pass  # a query the search would refuse highlights nothing
+    return (Span(text_),)
+
+
+def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
+    """The spans split at blank lines, so the bulletin reads as the paragraphs it was written in."""
+    result: list[list[Span]] = [[]]
+    for span in spans:
+        for index, piece in enumerate(_BLANK_LINES.split(span.text)):
+            if index:
+                result.append([])
+            if piece:
+                result[-1].append(Span(piece, span.matched))
+    return [tuple(paragraph) for paragraph in result if "".join(s.text for s in paragraph).strip()]
+
+
+def page_numbers(result: SearchResult, around: int = 2) -> list[int | None]:
+    """The page links to show: the first, the last and those near the current one; None is a gap."""
+    last = max(1, math.ceil(result.total / result.request.page_size))
+    current = min(result.request.page, last)
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers: list[int | None] = []
+    for page in shown:
+        if numbers and page - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(page)
+    return numbers
+
+
+def carried(**changes: object) -> dict[str, str]:
+    """This request's search parameters with `changes` (None removes one): the arguments of a link."""
+    args = {name: value for name in (*CARRIED, "page") if (value := request.args.get(name, "").strip())}
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = str(value)
+    return args
+
+
+def switch_language_url() -> str:
+    """This page in the other language."""
+    other = LANGUAGES[1 - LANGUAGES.index(language())]
+    args = {**request.args.to_dict(), "lang": other}
+    return url_for(request.endpoint or "pages.search_page", **(request.view_args or {}), **args)
+
+
+def safe_link(url: str | None) -> str | None:
+    """`url` if it is a web address: a bulletin's own `javascript:` link must never become a link."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give every template the language, its messages and the link helpers."""
+
+    @app.context_processor
+    def helpers() -> dict:
+        lang = language()
+        return {"lang": lang, "_": partial(text, lang), "number": partial(number, lang),
+                "long_date": partial(long_date, lang), "carried": carried, "sorts": SORTS,
+                "switch_language_url": switch_language_url, "examples": EXAMPLES, "safe_link": safe_link,
+                "other_lang": LANGUAGES[1 - LANGUAGES.index(lang)]}
+
+    @app.template_filter("highlighted")
+    def highlighted(spans: tuple[Span, ...]) -> Markup:
+        return Markup(spans_html(spans))  # spans_html escapes every piece of text

@@ -1,0 +1,147 @@
+"""The search parameters of the page, the API and the feed: read and checked here, in one place."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from search.errors import QueryError
+from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchRequest
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE = 10_000
+FEED_SIZE = 20
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_YEAR = re.compile(r"^\d{4}$")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter, as the OpenAPI document describes it."""
+
+    name: str
+    description: str
+    schema: dict
+
+
+SEARCH_PARAMS: tuple[Param, ...] = (
+    Param("q", "Search words in any inflected form; \"quotes\" for a phrase.",
+          {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}),
+    Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
+          {"type": "string", "pattern": _DATE.pattern}),
+    Param("to", "Latest bulletin date, inclusive to the end of the year or month given: "
+                "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": _DATE.pattern}),
+    Param("year", "Only bulletins of this year (the year facet).", {"type": "integer", "minimum": 1000, "maximum": 9999}),
+    Param("sort", "Order of the hits.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+    Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    Param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                                     "default": DEFAULT_PAGE_SIZE}),
+    Param("explain", "Add to each hit the words that matched and how (exact, lemma, part).",
+          {"type": "boolean", "default": False}),
+    Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
+          {"type": "string", "enum": ["fi", "en"]}),
+)
+
+# The parameters a search page links carry along (to the bulletin page and back, between pages).
+CARRIED = ("q", "from", "to", "year", "sort", "size", "lang")
+
+
+class ParamError(QueryError):
+    """A parameter that cannot be used; `key` names the message in `search.web.i18n`."""
+
+    def __init__(self, param: str, key: str, **values: object) -> None:
+        super().__init__(f"{param}: {key}")
+        self.param = param
+        self.key = key
+        self.values = {"param": param, **values}
+
+
+def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort: str | None = None) -> SearchRequest:
+    """The SearchRequest that `args` ask for; ParamError names the first parameter that is wrong.
+
+    `sort` forces an order (the feed is always newest first)."""
+    query = search_words(args)
+    if not query:
+        raise ParamError("q", "param_query_missing")
+    date_from = parse_date(args.get("from", ""), "from", end=False)
+    date_to = parse_date(args.get("to", ""), "to", end=True)
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("from", "param_date_range")
+    page = integer(args, "page", 1, MAX_PAGE, "param_page")
+    size = integer(args, "size", page_size, MAX_PAGE_SIZE, "param_size")
+    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")),
+                         sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
+                         explain=flag(args, "explain"))
+
+
+def search_words(args: MultiDict) -> str:
+    """The search words, stripped; ParamError if longer than MAX_QUERY_CHARS."""
+    query = args.get("q", "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise ParamError("q", "param_query_length", max=MAX_QUERY_CHARS)
+    return query
+
+
+def parse_date(value: str, param: str, *, end: bool) -> date | None:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as its first day, or its last day when `end`; None if empty."""
+    value = value.strip()
+    if not value:
+        return None
+    match = _DATE.match(value)
+    if not match:
+        raise ParamError(param, "param_date", value=value[:40])
+    year, month, day = int(match[1]), int(match[2] or (12 if end else 1)), match[3]
+    try:
+        if day is None:
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return date(year, month, int(day))
+    except (ValueError, calendar.IllegalMonthError):
+        raise ParamError(param, "param_date", value=value[:40]) from None
+
+
+def parse_year(value: str) -> int | None:
+    """The year facet's value, or None if empty."""
+    value = value.strip()
+    if not value:
+        return None
+    if not _YEAR.match(value) or value.startswith("0"):
+        raise ParamError("year", "param_year")
+    return int(value)
+
+
+def parse_sort(value: str) -> str:
+    """One of SORTS; empty means relevance."""
+    value = value.strip() or "relevance"
+    if value not in SORTS:
+        raise ParamError("sort", "param_sort")
+    return value
+
+
+def integer(args: MultiDict, param: str, default: int, high: int, key: str) -> int:
+    """A whole number from 1 to `high`, or `default` when absent or empty; ParamError `key` if out of range."""
+    value = args.get(param, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise ParamError(param, "param_not_integer")
+    number = int(value) if len(value) <= 12 else high + 1  # never convert a 10 kB number
+    if not 1 <= number <= high:
+        raise ParamError(param, key, max=high)
+    return number
+
+
+def flag(args: MultiDict, param: str) -> bool:
+    """A true/false parameter; absent means false."""
+    value = args.get(param, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ParamError(param, "param_flag")

@@ -1,0 +1,101 @@
+"""Word analysis on real words of the seed bulletins: lemmas, participles, compounds, fallback."""
+
+import pytest
+
+from search.finnish import STEM_MARK, analyze_word
+
+
+def lemmas(word: str) -> set[str]:
+    return set(analyze_word(word).lemmas)
+
+
+def meet(a: str, b: str) -> bool:
+    """Whether two words share a lemma term, i.e. a search for one finds the other."""
+    return bool(lemmas(a) & lemmas(b))
+
+
+@pytest.mark.parametrize("inflected, base", [
+    ("kokeiluja", "kokeilu"),
+    ("kaupunginhallituksen", "kaupunginhallitus"),
+    ("elinkeinojaoston", "elinkeinojaosto"),
+    ("yrityshautomopalvelujen", "yrityshautomopalvelu"),
+    ("Helsingin", "Helsinki"),
+    ("korkeakoulujen", "korkeakoulu"),
+    ("päätavoitteiksi", "päätavoite"),
+])
+def test_inflected_forms_meet_their_base_form(inflected, base):
+    assert meet(inflected, base)
+
+
+def test_ambiguous_word_keeps_every_reading():
+    assert {"alku", "alus", "alusta", "alustaa"} <= lemmas("alusta")
+    assert {"kuusi", "kuu"} <= lemmas("kuusi")
+
+
+@pytest.mark.parametrize("participle, verb", [
+    ("päätetty", "päättää"), ("päättänyt", "päättää"), ("hyväksytty", "hyväksyä"),
+    ("käynnistettyjen", "käynnistää"), ("suunnatun", "suunnata"), ("luettavissa", "lukea"),
+    ("hyväksymän", "hyväksyä"),
+])
+def test_participles_also_yield_their_verb(participle, verb):
+    assert verb in lemmas(participle)
+
+
+def test_compound_parts_are_kept_apart_from_lemmas():
+    analysis = analyze_word("yrityshautomopalvelujen")
+    assert {"yritys", "hautomo", "palvelu"} <= set(analysis.parts)
+    assert "hautomo" not in analysis.lemmas
+
+
+def test_genitive_first_part_is_found_by_its_base_form():
+    assert set(analyze_word("kaupunginhallituksen").parts) >= {"kaupunki", "hallitus"}
+
+
+def test_names_are_not_split_into_parts():
+    assert analyze_word("Helsingin").parts == ()
+    assert analyze_word("Jyväskylän").parts == ()
+
+
+def test_hyphenated_word_yields_its_pieces_as_parts():
+    assert {"elinkeino", "osasto"} <= set(analyze_word("elinkeino-osaston").parts)
+    assert "rahoitus" in analyze_word("EU-rahoitusta").parts
+
+
+def test_hyphen_and_no_hyphen_spellings_meet():
+    assert meet("kuorma-autoon", "kuormaauto")
+    assert meet("EU-rahoitusta", "EU-rahoitus")
+
+
+@pytest.mark.parametrize("form, base", [
+    ("Arcadan", "Arcada"), ("Arcadassa", "Arcada"), ("Haaga-Helian", "Haaga-Helia"),
+    ("Kampusinkubaattorit-ohjelman", "Kampusinkubaattorit-ohjelma"), ("Iglesiaksen", "Iglesias"),
+])
+def test_unknown_words_still_meet_their_inflections(form, base):
+    assert not analyze_word(form).known
+    assert meet(form, base)
+
+
+def test_unknown_word_stems_are_marked_apart_from_real_lemmas():
+    marked = [term for term in lemmas("Arcadan") if term.startswith(STEM_MARK)]
+    assert STEM_MARK + "arcada" in marked
+
+
+def test_unknown_inflection_of_a_known_word_finds_the_known_lemma():
+    assert "smoothie" in lemmas("smoothieita")
+
+
+def test_number_range_yields_both_years_as_parts():
+    analysis = analyze_word("2017–2021")
+    assert analysis.lemmas == ("2017-2021",)
+    assert set(analysis.parts) == {"2017", "2021"}
+
+
+def test_abbreviation_with_case_ending_meets_the_abbreviation():
+    assert meet("5G:n", "5G")
+    assert meet("EU:n", "EU")
+
+
+def test_function_words_are_stopwords_but_content_words_are_not():
+    assert analyze_word("ja").stop and analyze_word("on").stop and analyze_word("että").stop
+    assert not analyze_word("kokeilu").stop
+    assert not analyze_word("voi").stop  # voida is a stopword reading, voi (butter) is not
