@@ -1,9 +1,18 @@
 """The `bulletins` command line: parses arguments and calls the library, nothing more."""
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
 import click
 
+from search import config
 from search.errors import BulletinsError
 from search.finnish import check_voikko
+from search.index.progress import progress_for
+from search.index.stats import index_stats
+from search.index.writer import update_index
 
 
 class _Commands(click.Group):
@@ -23,3 +32,164 @@ def main() -> None:
     The corpus folder defaults to ./corpus ($BULLETINS_CORPUS) and the index folder to ./index
     ($BULLETINS_INDEX)."""
     check_voikko()
+
+
+@main.command("index")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of bulletins (.txt, .jsonl) to index.  [default: $BULLETINS_CORPUS or ./corpus]")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+@click.option("--rebuild", is_flag=True, help="Build the index from scratch instead of updating it.")
+@click.option("--strict", is_flag=True, help="Exit with status 3 if any bulletin was skipped.")
+def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool) -> None:
+    """Update the index from the corpus: add new bulletins, re-index changed ones, delete removed ones.
+
+    A bulletin that cannot be read is skipped and reported on stderr as `file:line: reason`; the
+    others are indexed. Readers see the old index until the new one is committed, and a run that is
+    interrupted leaves the old index as it was.
+
+    Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
+    index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
+    """
+    corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
+    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path))
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{corpus_path} → {index_path}: {report.summary()}")
+    if strict and report.problems:
+        sys.exit(3)
+
+
+@main.command("stats")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats_command(index: Path | None, as_json: bool) -> None:
+    """Show what the index holds: bulletins, date range, size on disk, vocabulary, last update."""
+    stats = index_stats(config.index_dir(index))
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
+    else:
+        click.echo("\n".join(stats.lines()))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 listens on every network interface.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads, each with its own Voikko handle.")
+def serve_command(host: str, port: int, index: Path | None, threads: int) -> None:
+    """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
+
+    Runs the waitress WSGI server until Ctrl+C. The index is read as it is: run `bulletins index`
+    while the server runs and new bulletins appear in searches within seconds, without a restart.
+    """
+    from search.web import create_app  # the web app's imports load only for this command
+    from search.web.backend import open_search
+    from search.web.server import addresses, make_server, run
+
+    index_path = config.index_dir(index)
+    app = create_app({"INDEX_DIR": index_path})
+    try:
+        open_search(app)
+    except BulletinsError as error:
+        click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
+    try:
+        server = make_server(app, host, port, threads)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    for url in addresses(server):
+        click.echo(f"Serving {index_path} on {url} (Ctrl+C stops)")
+    run(server)
+
+
+def _day(last: bool):
+    """A click callback turning YYYY, YYYY-MM or YYYY-MM-DD into its first (or last) day."""
+    from search.searcher.query import parse_day
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+        try:
+            return parse_day(value, last) if value else None
+        except BulletinsError as error:
+            raise click.BadParameter(str(error)) from None
+    return convert
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
+@click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "newest", "oldest"]),
+              help="Order of the hits.")
+@click.option("--from", "date_from", metavar="DATE", callback=_day(last=False),
+              help="Only bulletins from this date on: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", callback=_day(last=True),
+              help="Only bulletins up to this date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--explain", is_flag=True, help="Show which query word matched which words of each hit, and how.")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, date_from: date | None,
+                   date_to: date | None, as_json: bool, explain: bool, index: Path | None) -> None:
+    """Search the bulletins. Words match in any inflection, and bulletins holding every word come
+    first, followed by those holding only some of them.
+
+    \b
+      kokeilu alusta                 both words, in any inflection (kokeiluja, alustana)
+      kokeilu OR hanke               either word
+      -korona   NOT korona           leave out bulletins with the word
+      "kuusi innovaatiohaastetta"    the words together in this order, in any inflection
+      kokeilu*                       words beginning with kokeilu
+      title:elinkeinojaosto          the word in the title (also title:"a phrase")
+      date:2020  date:2020-11  date:2019..2021  date:..2020-06   bulletins of those dates
+
+    A compound is also found by its parts (hautomo finds yrityshautomopalvelujen). Common words
+    (ja, tai, että, …) are not indexed. Quote the query for the shell when it holds quotes or
+    starts with -: bulletins search -- '"kuusi innovaatiohaastetta" -korona'.
+
+    \b
+    With --json the output is one object:
+      {"query", "total", "complete", "related", "page", "page_size", "sort", "seconds",
+       "hits": [{"id", "title", "date", "score", "snippet", "organ", "url"}],
+       "facets": {"year": {"2020": 3, ...}}, "suggestion"}
+    where "snippet" is HTML with the matched words in <mark>, "complete" counts the hits that hold
+    every word (they come first), "related" is true when none does, and "suggestion" is a
+    corrected query or null. With --explain each hit also has "matches":
+    [{"query_word", "bulletin_word", "how": "exact" | "lemma" | "part"}].
+
+    Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
+    """
+    from search.searcher import BulletinSearch, SearchRequest
+
+    searcher = BulletinSearch(config.index_dir(index))
+    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, sort=sort,
+                                           page=page, page_size=limit, explain=explain))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    """The hits as text: title, date and snippet with the matches in colour (on a terminal), then the total."""
+    if result.suggestion:
+        click.echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+    if result.related:
+        click.echo("No bulletin holds every word of the query; these hold some of them.")
+    first = (result.request.page - 1) * result.request.page_size
+    for number, hit in enumerate(result.hits, first + 1):
+        click.echo(f"\n{number}. {click.style(hit.title, bold=True)}")
+        click.echo(f"   {hit.date}  {click.style(hit.id, dim=True)}")
+        snippet = "".join(click.style(span.text, fg="yellow", bold=True) if span.matched else span.text
+                          for span in hit.snippet)
+        click.echo(f"   {snippet}")
+        words: dict[str, list[str]] = {}
+        for match in hit.matches:
+            words.setdefault(match.query_word, []).append(f"{match.bulletin_word} ({match.how})")
+        for query_word, found in words.items():
+            click.echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
+    shown = f"{first + 1}–{first + len(result.hits)} of " if result.hits else ""
+    click.echo(f"\n{shown}{result.total} hits ({result.complete} with every word), {result.seconds * 1000:.0f} ms")

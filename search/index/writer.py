@@ -14,10 +14,11 @@ from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, IndexWriter, LockError
 
 from search.corpus import CorpusReader, Problem
-from search.errors import IndexLockedError, IndexMissingError
+from search.errors import BulletinError, IndexLockedError, IndexMissingError
 from search.index.documents import to_document
 from search.index.lock import index_lock
 from search.index.store import create_index, open_index, remove_other_versions
+from search.index.workers import bound_to_this_process
 
 # Worker processes pay off only for many bulletins; a few are written faster in this process.
 PARALLEL_FROM = 500
@@ -61,6 +62,13 @@ class IndexReport:
         """Bulletins read and indexed (or found unchanged) per second."""
         return self.bulletins / self.seconds if self.seconds else 0.0
 
+    def summary(self) -> str:
+        """One line: what changed, what was skipped, how fast."""
+        counts = f"{self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted, {self.skipped:,} skipped"
+        if self.rebuilt:
+            counts = f"rebuilt: {counts}"
+        return f"{counts}; {self.bulletins:,} bulletins in {self.seconds:.2f} s ({self.per_second:,.0f} bulletins/s)"
+
 
 def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, progress: Progress | None = None,
                  procs: int | None = None, wait: float = 0.0) -> IndexReport:
@@ -72,6 +80,8 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():  # before an empty index is created for it
+        raise BulletinError(f"corpus folder not found: {corpus_dir}")
     with index_lock(index_dir, wait):
         try:
             ix = open_index(index_dir)
@@ -80,14 +90,15 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
             ix, rebuild, stored = create_index(index_dir), True, {}
         report = IndexReport(rebuilt=rebuild)
         batch = _Batch(ix, procs or os.cpu_count() or 1)
-        try:
-            _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
-            if rebuild or report.added or report.updated or report.deleted:
-                batch.commit(clear=rebuild)
-                remove_other_versions(index_dir)
-        except BaseException:
-            batch.cancel()
-            raise
+        with bound_to_this_process():
+            try:
+                _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
+                if rebuild or report.added or report.updated or report.deleted:
+                    batch.commit(clear=rebuild)
+                    remove_other_versions(index_dir)
+            except BaseException:
+                batch.cancel()
+                raise
     report.seconds = time.perf_counter() - started
     return report
 

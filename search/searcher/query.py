@@ -167,17 +167,17 @@ def _date_filter(text: str, negated: bool) -> DateRange:
         last = first
     if not first and not last:
         raise QueryError("date: needs a date, e.g. date:2020, date:2020-11 or date:2019..2021")
-    dates = DateRange(_day(first, last=False) if first else None, _day(last, last=True) if last else None)
+    dates = DateRange(parse_day(first) if first else None, parse_day(last, last=True) if last else None)
     if dates.empty:
         raise QueryError(f"date:{text} ends before it begins")
     return dates
 
 
-def _day(text: str, last: bool) -> date:
-    """The first (or last) day that `YYYY`, `YYYY-MM` or `YYYY-MM-DD` may mean."""
-    match = _DATE.fullmatch(text)
+def parse_day(text: str, last: bool = False) -> date:
+    """The first (or, with `last`, the last) day that `YYYY`, `YYYY-MM` or `YYYY-MM-DD` may mean."""
+    match = _DATE.fullmatch(text.strip())
     if not match:
-        raise QueryError(f"date:{text} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, or a range like 2019..2021")
+        raise QueryError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
     try:
         if day is None:

@@ -74,7 +74,8 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     """The answer to a SearchRequest. `related` is True when no bulletin held every query word and
-    the hits are bulletins that hold only some of them."""
+    the hits are bulletins that hold only some of them. The first `complete` of the `total` hits
+    hold every query word; those after them hold only some."""
 
     request: SearchRequest
     total: int
@@ -83,13 +84,15 @@ class SearchResult:
     suggestion: str | None = None
     related: bool = False
     seconds: float = 0.0
+    complete: int = 0
 
     def to_dict(self) -> dict:
         """The documented JSON object of `bulletins search --json` and `GET /api/search`."""
         return {"query": self.request.query, "total": self.total, "page": self.request.page,
                 "page_size": self.request.page_size, "sort": self.request.sort,
                 "hits": [hit.to_dict() for hit in self.hits], "facets": self.facets,
-                "suggestion": self.suggestion, "related": self.related, "seconds": round(self.seconds, 4)}
+                "suggestion": self.suggestion, "related": self.related, "complete": self.complete,
+                "seconds": round(self.seconds, 4)}
 
 
 @dataclass(frozen=True)

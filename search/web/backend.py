@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 from search.searcher import BulletinSearch
 
@@ -30,3 +30,8 @@ class Backend:
 def searcher() -> BulletinSearch:
     """The current app's BulletinSearch."""
     return current_app.extensions["bulletins"].get()
+
+
+def open_search(app: Flask) -> None:
+    """Open `app`'s index now rather than on the first request; IndexMissingError if there is none."""
+    app.extensions["bulletins"].get()

@@ -13,7 +13,6 @@ DEFAULT_LANGUAGE = "fi"
 MESSAGES: dict[str, dict[str, str]] = {
     "fi": {
         "service": "Tiedotehaku",
-        "tagline": "Hae kaupungin päätöstiedotteista – kaikki sanan taivutusmuodot löytyvät.",
         "skip": "Siirry sisältöön",
         "other_language": "In English",
         "search_label": "Hae tiedotteista",
@@ -34,6 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "seconds": "({seconds} s)",
         "did_you_mean": "Tarkoititko",
         "related": "Tiedotetta, jossa olisivat kaikki hakusanat, ei löytynyt. Näytetään läheisiä tuloksia.",
+        "partial": "Seuraavissa tuloksissa on vain osa hakusanoista.",
         "no_hits": "Haulla ”{query}” ei löytynyt tiedotteita.",
         "no_hits_tips": "Kokeile toista sanaa, lyhyempää hakua tai poista rajaukset.",
         "page_empty": "Tällä sivulla ei ole tuloksia.",
@@ -80,7 +80,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         "service": "Bulletin search",
-        "tagline": "Search the city's decision bulletins – every inflected form of a Finnish word is found.",
         "skip": "Skip to content",
         "other_language": "Suomeksi",
         "search_label": "Search the bulletins",
@@ -101,6 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "seconds": "({seconds} s)",
         "did_you_mean": "Did you mean",
         "related": "No bulletin holds every word of the search. Showing related results.",
+        "partial": "The results below hold only some of the search words.",
         "no_hits": "No bulletins found for “{query}”.",
         "no_hits_tips": "Try another word, a shorter search, or remove the filters.",
         "page_empty": "There are no results on this page.",

@@ -27,7 +27,7 @@ _BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
 def search_page():
     """The search box; for a query, its hits with facets and pages, or the error inline (400)."""
     form = {name: request.args.get(name, "").strip()[:MAX_QUERY_CHARS] for name in FORM_FIELDS}
-    if not form["q"] and "q" not in request.args:
+    if not form["q"]:
         return render_template("search.html", form=form, result=None, error=None)
     try:
         result = searcher().search(search_request(request.args))
@@ -51,14 +51,14 @@ def bulletin(bulletin_id: str):
                            title=highlight(stored.title, query), paragraphs=paragraphs(highlight(stored.body, query)))
 
 
-def highlight(text_: str, query: str) -> tuple[Span, ...]:
-    """`text_` with the query's matches marked; unmarked when there is no usable query."""
+def highlight(content: str, query: str) -> tuple[Span, ...]:
+    """`content` with the query's matches marked; unmarked when there is no usable query."""
     if query:
         try:
-            return searcher().highlight(text_, query)
+            return searcher().highlight(content, query)
         except QueryError:
             pass  # a query the search would refuse highlights nothing
-    return (Span(text_),)
+    return (Span(content),)
 
 
 def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
@@ -88,20 +88,21 @@ def page_numbers(result: SearchResult, around: int = 2) -> list[int | None]:
 
 def carried(**changes: object) -> dict[str, str]:
     """This request's search parameters with `changes` (None removes one): the arguments of a link."""
-    args = {name: value for name in (*CARRIED, "page") if (value := request.args.get(name, "").strip())}
-    for name, value in changes.items():
-        if value is None:
-            args.pop(name, None)
-        else:
-            args[name] = str(value)
-    return args
+    values = {name: request.args.get(name, "").strip() for name in (*CARRIED, "page")}
+    values.update({name: "" if value is None else str(value) for name, value in changes.items()})
+    return {name: value for name, value in values.items() if value}
+
+
+def home_url(query: str | None = None) -> str:
+    """The search page for `query` (empty: the search box alone), in the language `?lang=` asked for."""
+    changes = {name: None for name in (*CARRIED, "page") if name != "lang"}
+    return url_for("pages.search_page", **carried(**{**changes, "q": query}))
 
 
 def switch_language_url() -> str:
     """This page in the other language."""
     other = LANGUAGES[1 - LANGUAGES.index(language())]
-    args = {**request.args.to_dict(), "lang": other}
-    return url_for(request.endpoint or "pages.search_page", **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "pages.search_page", **{**carried(lang=other), **(request.view_args or {})})
 
 
 def safe_link(url: str | None) -> str | None:
@@ -117,7 +118,8 @@ def register_template_helpers(app: Flask) -> None:
         lang = language()
         return {"lang": lang, "_": partial(text, lang), "number": partial(number, lang),
                 "long_date": partial(long_date, lang), "carried": carried, "sorts": SORTS,
-                "switch_language_url": switch_language_url, "examples": EXAMPLES, "safe_link": safe_link,
+                "switch_language_url": switch_language_url, "home_url": home_url, "examples": EXAMPLES,
+                "safe_link": safe_link, "spans_html": spans_html,
                 "other_lang": LANGUAGES[1 - LANGUAGES.index(lang)]}
 
     @app.template_filter("highlighted")

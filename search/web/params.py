@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,13 +9,14 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from search.errors import QueryError
+from search.searcher.query import parse_day
 from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchRequest
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE = 10_000
 FEED_SIZE = 20
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"  # what `parse_day` reads
 _YEAR = re.compile(r"^\d{4}$")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -32,12 +32,13 @@ class Param:
 
 
 SEARCH_PARAMS: tuple[Param, ...] = (
-    Param("q", "Search words in any inflected form; \"quotes\" for a phrase.",
+    Param("q", "Search words, in any inflected form. Also: `a OR b`, `-word`, `\"a phrase\"`, `prefix*`, "
+               "`title:word`, `date:2019..2021`.",
           {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}),
     Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
-          {"type": "string", "pattern": _DATE.pattern}),
+          {"type": "string", "pattern": DATE_PATTERN}),
     Param("to", "Latest bulletin date, inclusive to the end of the year or month given: "
-                "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": _DATE.pattern}),
+                "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": DATE_PATTERN}),
     Param("year", "Only bulletins of this year (the year facet).", {"type": "integer", "minimum": 1000, "maximum": 9999}),
     Param("sort", "Order of the hits.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
@@ -94,15 +95,9 @@ def parse_date(value: str, param: str, *, end: bool) -> date | None:
     value = value.strip()
     if not value:
         return None
-    match = _DATE.match(value)
-    if not match:
-        raise ParamError(param, "param_date", value=value[:40])
-    year, month, day = int(match[1]), int(match[2] or (12 if end else 1)), match[3]
     try:
-        if day is None:
-            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return date(year, month, int(day))
-    except (ValueError, calendar.IllegalMonthError):
+        return parse_day(value, last=end)
+    except QueryError:
         raise ParamError(param, "param_date", value=value[:40]) from None
 
 

@@ -1,0 +1,166 @@
+"""Indexing speed and size: our Voikko index against a plain Whoosh index with Snowball stemming
+(`LanguageAnalyzer("fi")`, default single-process writer), same bulletins, same run.
+
+    .venv/bin/python benchmarks/indexing.py [--limit N] [--data kko] [--data headlines]
+
+Each build runs in a fresh process (cold caches), timed from reading the corpus to the commit;
+peak RSS is sampled over that process and its worker processes together. Skips with a message
+when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SETS = {"kko": "kko.jsonl", "headlines": "headlines-100k.jsonl"}
+BUILDERS = ("ours", "snowball")
+
+
+def build_ours(corpus_dir: Path, index_dir: Path) -> int:
+    from search.index.writer import update_index
+
+    return update_index(corpus_dir, index_dir, rebuild=True).bulletins
+
+
+def build_snowball(corpus_dir: Path, index_dir: Path) -> int:
+    from whoosh.analysis import LanguageAnalyzer
+    from whoosh.fields import DATETIME, ID, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    from search.corpus import CorpusReader
+    from search.index.documents import to_document
+
+    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(LanguageAnalyzer("fi"), stored=True),
+                    body=TEXT(LanguageAnalyzer("fi"), stored=True), date=DATETIME(stored=True, sortable=True))
+    index_dir.mkdir(parents=True)
+    count = 0
+    with FileStorage(str(index_dir)).create_index(schema).writer() as writer:
+        for bulletin in CorpusReader(corpus_dir):
+            document = to_document(bulletin)
+            writer.add_document(**{name: document[name] for name in schema.names()})
+            count += 1
+    return count
+
+
+def run_build(builder: str, corpus_dir: Path, index_dir: Path) -> None:
+    """In the child process: build, then print the bulletin count and seconds as JSON."""
+    started = time.perf_counter()
+    count = globals()[f"build_{builder}"](corpus_dir, index_dir)
+    print(json.dumps({"bulletins": count, "seconds": time.perf_counter() - started}))
+
+
+def tree_rss(pid: int) -> int:
+    """The resident memory of process `pid` and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def measure(builder: str, corpus_dir: Path, index_dir: Path) -> dict:
+    """Build in a child process and sample its memory; return its figures."""
+    command = [sys.executable, __file__, "--run", builder, str(corpus_dir), str(index_dir)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output, _ = process.communicate()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{builder} build failed")
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["peak_mb"] = peak / 2**20
+    figures["size_mb"] = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file()) / 2**20
+    figures["stored_mb"] = stored_size(index_dir) / 2**20
+    return figures
+
+
+def stored_size(index_dir: Path) -> int:
+    """Bytes taken by the stored fields (title, body, …) in the index's compound segment files."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(index_dir))
+    total = 0
+    for name in storage.list():
+        if name.endswith(".seg"):
+            compound = CompoundStorage(storage.open_file(name), use_mmap=False)
+            total += sum(compound.file_length(inner) for inner in compound.list() if "_stored" in inner)
+            compound.close()
+    return total
+
+
+def corpus_of(data_file: Path, limit: int | None, scratch: Path) -> Path:
+    """A corpus folder holding `data_file`, or its first `limit` lines."""
+    folder = scratch / f"corpus-{data_file.stem}"
+    folder.mkdir()
+    if limit is None:
+        (folder / data_file.name).symlink_to(data_file)
+    else:
+        with data_file.open("rb") as source, (folder / data_file.name).open("wb") as target:
+            for number, line in enumerate(source):
+                if number >= limit:
+                    break
+                target.write(line)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, help="index only the first N bulletins of each data set")
+    parser.add_argument("--data", action="append", choices=SETS, help="data set (default: both)")
+    parser.add_argument("--run", nargs=3, metavar=("BUILDER", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run_build(args.run[0], Path(args.run[1]), Path(args.run[2]))
+        return
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} is absent (see ../shared/README.md)")
+        return
+    print(f"{'data':10} {'index':9} {'bulletins':>9} {'seconds':>8} {'bull./s':>8} {'size MB':>8} "
+          f"{'stored MB':>9} {'peak RSS MB':>11}")
+    for name in args.data or list(SETS):
+        with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
+            corpus = corpus_of(DATA / SETS[name], args.limit, Path(scratch))
+            results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
+        for builder, r in results.items():
+            rate = r["bulletins"] / r["seconds"]
+            print(f"{name:10} {builder:9} {r['bulletins']:9,} {r['seconds']:8.1f} {rate:8,.0f} {r['size_mb']:8.1f} "
+                  f"{r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
+        ours, snowball = (r["bulletins"] / r["seconds"] for r in results.values())
+        print(f"{name:10} ratio of bulletins/s, ours / snowball: {ours / snowball:.2f}\n")
+
+
+if __name__ == "__main__":
+    main()

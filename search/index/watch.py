@@ -1,0 +1,112 @@
+"""Keeping the index current without anyone running a command: file-system events in the corpus
+folder (inotify through watchdog, no polling) trigger an incremental update. Events are debounced,
+so that a burst of changes (a copied folder, an editor's save) makes one update."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from search.corpus import is_bulletin_file
+from search.errors import BulletinError, BulletinsError, IndexLockedError
+from search.index.writer import IndexReport, update_index
+
+QUIET = 0.3  # seconds without events before an update starts
+LATEST = 1.0  # seconds after the first event when an update starts even if events go on
+LOCK_WAIT = 5.0  # seconds to wait for another indexing run before trying again later
+
+
+class CorpusWatcher:
+    """Updates the index in `index_dir` from `corpus_dir` now, then after every change, in a thread
+    of its own until `stop()`. Each update's report goes to `on_update`, an error to `on_error`."""
+
+    def __init__(self, corpus_dir: Path, index_dir: Path, on_update: Callable[[IndexReport], None],
+                 on_error: Callable[[BulletinsError], None]) -> None:
+        self.corpus_dir = Path(corpus_dir)
+        self.index_dir = Path(index_dir)
+        self.on_update = on_update
+        self.on_error = on_error
+        self._changed = threading.Event()
+        self._stopping = threading.Event()
+        self._observer = Observer()
+        self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
+
+    def start(self) -> None:
+        """Watch the corpus folder and bring the index up to date with it.
+
+        Raise BulletinError if the corpus folder does not exist."""
+        if not self.corpus_dir.is_dir():
+            raise BulletinError(f"corpus folder not found: {self.corpus_dir}")
+        folder = self.corpus_dir.resolve()
+        self._observer.schedule(_Changes(folder, self._changed), str(folder), recursive=True)
+        self._observer.start()
+        self._changed.set()  # catch up with what changed while nobody watched
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching; an update under way is finished first."""
+        self._stopping.set()
+        self._observer.stop()
+        self._observer.join()
+        self._thread.join()
+
+    def __enter__(self) -> CorpusWatcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            if self._changed.wait(0.1) and self._settled():
+                self._update()
+
+    def _settled(self) -> bool:
+        """Wait until events pause (or LATEST has passed); False if stopping meanwhile."""
+        first = time.monotonic()
+        while True:
+            self._changed.clear()
+            if self._stopping.wait(QUIET):
+                return False
+            if not self._changed.is_set() or time.monotonic() - first >= LATEST:
+                return True
+
+    def _update(self) -> None:
+        try:
+            self.on_update(update_index(self.corpus_dir, self.index_dir, wait=LOCK_WAIT))
+        except IndexLockedError as error:
+            self.on_error(error)
+            self._changed.set()  # another run holds the index: try again
+        except BulletinsError as error:
+            self.on_error(error)
+
+
+class _Changes(FileSystemEventHandler):
+    """Notes any event that may change the bulletins: a bulletin file changed, or a file or folder
+    created, moved or deleted. Hidden and temporary files do not count."""
+
+    def __init__(self, corpus_dir: Path, changed: threading.Event) -> None:
+        self.corpus_dir = corpus_dir
+        self.changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(path and self._counts(Path(path), event.is_directory) for path in paths):
+            self.changed.set()
+
+    def _counts(self, path: Path, is_directory: bool) -> bool:
+        try:
+            relative = path.relative_to(self.corpus_dir)
+        except ValueError:
+            return False
+        return is_directory or is_bulletin_file(relative)

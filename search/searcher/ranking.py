@@ -1,0 +1,142 @@
+"""A parsed query as a Whoosh query, and how its matches are weighed.
+
+A word matches a bulletin whose title or body has any of its lemmas; it scores more when the
+exact surface form is there too, and less when it is only a part of a compound (`rikos` in
+`ympäristörikoksesta`) or when a compound query word is found only as its parts (`ympäristörikos`
+as `ympäristö` … `rikos`). The weights were tuned on the dev set with benchmarks/relevance.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as q
+from whoosh.query.spans import SpanNear, SpanOr
+from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
+
+from search.finnish import analyze_word, surface
+from search.searcher.query import ParsedQuery, Term, Word
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Boosts of the ways a word can match, and the BM25 parameters."""
+
+    title: float = 2.0
+    exact: float = 0.5
+    part: float = 0.3
+    split: float = 0.3
+    k1: float = 1.2
+    b: float = 0.75
+
+
+WEIGHTS = Weights()
+
+
+def weighting(weights: Weights = WEIGHTS) -> BM25F:
+    """The scoring model for a searcher."""
+    return BM25F(B=weights.b, K1=weights.k1)
+
+
+def all_words(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query:
+    """Bulletins with every required group and none of the excluded terms."""
+    return _exclude(q.And([_group(group, weights) for group in parsed.required]), parsed, weights)
+
+
+def any_word(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query:
+    """Bulletins with at least one required group and none of the excluded terms."""
+    return _exclude(q.Or([_group(group, weights) for group in parsed.required]), parsed, weights)
+
+
+def _exclude(query: q.Query, parsed: ParsedQuery, weights: Weights) -> q.Query:
+    if not parsed.required:
+        query = q.Every()
+    if parsed.excluded:
+        query = q.AndNot(query, q.Or([term_query(term, weights) for term in parsed.excluded]))
+    return query
+
+
+def _group(group: tuple[Term, ...], weights: Weights) -> q.Query:
+    return q.Or([term_query(term, weights) for term in group]) if len(group) > 1 else term_query(group[0], weights)
+
+
+def term_query(term: Term, weights: Weights = WEIGHTS) -> q.Query:
+    """The query of one word, prefix or phrase."""
+    if term.prefix:
+        return _prefix_query(term.words[0].text, term.title_only, weights)
+    if term.is_phrase:
+        return _phrase_query(term.words, term.title_only, weights)
+    return _word_query(term.words[0].text, term.title_only, weights)
+
+
+def _lemmas(field: str, lemmas: tuple[str, ...], boost: float = 1.0) -> q.Query:
+    if len(lemmas) == 1:
+        return q.Term(field, lemmas[0], boost=boost)
+    return q.Or([q.Term(field, lemma) for lemma in lemmas], boost=boost)
+
+
+def _word_query(word: str, title_only: bool, weights: Weights) -> q.Query:
+    analysis = analyze_word(word)
+    if title_only:
+        return _lemmas("title", analysis.lemmas)
+    ways = [
+        _lemmas("body", analysis.lemmas),
+        _lemmas("title", analysis.lemmas, weights.title),
+        q.Term("exact", surface(word), boost=weights.exact),
+        _lemmas("parts", analysis.lemmas, weights.part),
+    ]
+    if analysis.parts:
+        ways.append(q.And([_lemmas("body", (part,)) | _lemmas("title", (part,)) for part in analysis.parts],
+                          boost=weights.split))
+    return q.Or(ways)
+
+
+def _prefix_query(stem: str, title_only: bool, weights: Weights) -> q.Query:
+    stem = surface(stem)
+    if title_only:
+        return q.Prefix("title", stem)
+    return q.Or([q.Prefix("body", stem), q.Prefix("title", stem, boost=weights.title),
+                 q.Prefix("exact", stem, boost=weights.exact)])
+
+
+def _phrase_query(words: tuple[Word, ...], title_only: bool, weights: Weights) -> q.Query:
+    """The words at their distances, in order, each by any of its lemmas."""
+    if title_only:
+        return _phrase("title", words)
+    return q.Or([_phrase("body", words), _phrase("title", words, weights.title)])
+
+
+def _phrase(field: str, words: tuple[Word, ...], boost: float = 1.0) -> q.Query:
+    # A span query ignores its own boost and scores as the sum of its terms: boost the terms.
+    spans = [_span(field, word, boost) for word in words]
+    phrase = spans[0]
+    for before, word, span in zip(words, words[1:], spans[1:]):
+        gap = word.position - before.position  # more than 1 where a stopword stood
+        phrase = _Near(phrase, span, slop=gap, mindist=gap)
+    return phrase
+
+
+def _span(field: str, word: Word, boost: float) -> q.Query:
+    lemmas = analyze_word(word.text).lemmas
+    terms = [q.Term(field, lemma, boost=boost) for lemma in lemmas]
+    return terms[0] if len(terms) == 1 else _AnyLemma(terms)
+
+
+class _Sized:
+    """Lets a span query estimate its size, as Whoosh's Or and And ask of their subqueries."""
+
+    q: q.Query
+
+    def estimate_size(self, reader: IndexReader) -> int:
+        return self.q.estimate_size(reader)
+
+    def estimate_min_size(self, reader: IndexReader) -> int:
+        return self.q.estimate_min_size(reader)
+
+
+class _Near(_Sized, SpanNear):
+    """The second query within `slop` positions after the first."""
+
+
+class _AnyLemma(_Sized, SpanOr):
+    """Any of the lemmas of one word, at the word's position."""

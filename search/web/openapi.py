@@ -1,0 +1,131 @@
+"""The OpenAPI 3.1 description of the JSON API and the feed, built from the same parameter list they read."""
+
+from __future__ import annotations
+
+from search.searcher.results import SORTS
+from search.web.params import DEFAULT_PAGE_SIZE, FEED_SIZE, SEARCH_PARAMS
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+SCHEMAS: dict[str, dict] = {
+    "SearchResult": {
+        "type": "object",
+        "description": "The same object as `bulletins search --json`.",
+        "required": ["query", "total", "page", "page_size", "sort", "hits", "facets", "suggestion", "related",
+                     "complete", "seconds"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer", "minimum": 0, "description": "Hits in all pages."},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1},
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {"type": "object", "description": "Hit counts per facet value, e.g. {\"year\": {\"2024\": 3}}.",
+                       "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
+            "suggestion": {**_NULLABLE_STRING, "description": "A spelling that finds more (did you mean)."},
+            "related": {"type": "boolean", "description": "True when no bulletin held every query word and the "
+                                                          "hits hold only some of them."},
+            "complete": {"type": "integer", "minimum": 0, "description": "The first `complete` of the `total` "
+                                                                        "hits hold every query word; the rest some."},
+            "seconds": {"type": "number", "description": "Time the search took."},
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "date", "score", "snippet", "organ", "url"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
+            "score": {"type": "number"},
+            "snippet": {"type": "string", "description": "Escaped HTML; the matched words are in <mark>."},
+            "organ": {**_NULLABLE_STRING, "description": "The deciding body, when known."},
+            "url": {**_NULLABLE_STRING, "description": "The original bulletin, when known."},
+            "matches": {"type": "array", "description": "With explain=true: why the hit came up.",
+                        "items": {"$ref": "#/components/schemas/Match"}},
+        },
+    },
+    "Match": {
+        "type": "object",
+        "required": ["query_word", "bulletin_word", "how"],
+        "additionalProperties": False,
+        "properties": {"query_word": {"type": "string"}, "bulletin_word": {"type": "string"},
+                       "how": {"type": "string", "enum": ["exact", "lemma", "part"]}},
+    },
+    "Bulletin": {
+        "type": "object",
+        "required": ["id", "title", "date", "organ", "url", "source", "body"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
+            "organ": _NULLABLE_STRING,
+            "url": _NULLABLE_STRING,
+            "source": {"type": "string", "description": "Where in the corpus it was read: file:line."},
+            "body": {"type": "string", "description": "The whole text, plain."},
+        },
+    },
+    "Health": {
+        "type": "object", "required": ["status"], "additionalProperties": False,
+        "properties": {"status": {"type": "string", "enum": ["ok"]}},
+    },
+    "Error": {
+        "type": "object", "required": ["status", "message"], "additionalProperties": False,
+        "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                       "param": {"type": "string", "description": "The parameter at fault."}},
+    },
+}
+
+
+def _json(schema: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+_BAD = _json("Error", "A parameter cannot be used; `param` names it.")
+_NO_INDEX = _json("Error", "There is no index yet.")
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Bulletin id."}
+
+
+def search_parameters(*, exclude: tuple[str, ...] = (), page_size: int = DEFAULT_PAGE_SIZE) -> list[dict]:
+    """The search parameters as OpenAPI parameter objects."""
+    return [{"name": p.name, "in": "query", "required": p.name == "q", "description": p.description,
+             "schema": {**p.schema, "default": page_size} if p.name == "size" else p.schema}
+            for p in SEARCH_PARAMS if p.name not in exclude]
+
+
+def document() -> dict:
+    """The OpenAPI document served at /api/openapi.json."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "bulletin-search", "version": "1",
+                 "description": "Finnish-aware full-text search over city bulletins: any inflected form of "
+                                "a word finds the others, and compound words are found by their parts."},
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "Search the bulletins",
+                "parameters": search_parameters(),
+                "responses": {"200": _json("SearchResult", "One page of hits."), "400": _BAD, "503": _NO_INDEX}}},
+            "/api/bulletins/{id}": {"get": {
+                "operationId": "bulletin", "summary": "One whole bulletin", "parameters": [_ID],
+                "responses": {"200": _json("Bulletin", "The bulletin."),
+                              "404": _json("Error", "No bulletin has this id."), "503": _NO_INDEX}}},
+            "/api/health": {"get": {
+                "operationId": "health", "summary": "Whether the index can be searched",
+                "responses": {"200": _json("Health", "Ready."), "503": _NO_INDEX}}},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/search.atom": {"get": {
+                "operationId": "feed", "summary": f"The {FEED_SIZE} newest bulletins matching a search, as Atom",
+                "parameters": search_parameters(exclude=("sort", "explain"), page_size=FEED_SIZE),
+                "responses": {"200": {"description": "Atom feed, newest first.",
+                                      "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                              "400": _BAD, "503": _NO_INDEX}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

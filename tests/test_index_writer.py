@@ -1,0 +1,155 @@
+"""Building and updating the index: what goes in, incremental add/change/delete, bad input, locks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from whoosh.fields import ID, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Term
+
+from search.errors import BulletinError, IndexLockedError, IndexMissingError
+from search.index.lock import index_lock
+from search.index.store import INDEX_NAME, open_index
+from search.index.writer import update_index
+
+SEED_IDS = {"000_d69fc6f4f0811f96", "003_1869dba633d4af7d"}
+
+
+def stored(index_dir: Path) -> dict[str, dict]:
+    """Every bulletin in the index: its stored fields by id."""
+    with open_index(index_dir).searcher() as searcher:
+        return {fields["id"]: fields for fields in searcher.all_stored_fields()}
+
+
+def hits(index_dir: Path, field: str, term: str) -> set[str]:
+    """The ids of the bulletins whose `field` holds `term`."""
+    with open_index(index_dir).searcher() as searcher:
+        return {hit["id"] for hit in searcher.search(Term(field, term), limit=None)}
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_seed_corpus_is_indexed_with_its_display_fields(seed_index: Path) -> None:
+    bulletins = stored(seed_index)
+    assert set(bulletins) == SEED_IDS
+    first = bulletins["000_d69fc6f4f0811f96"]
+    assert first["title"].startswith("Helsingin kaupunginhallituksen elinkeinojaosto kuuli")
+    assert first["date"] == datetime(2020, 11, 1)
+    assert first["date_text"] == "2020-11"
+    assert first["year"] == 2020
+    assert first["source"] == "000_d69fc6f4f0811f96.txt:1"
+    assert "kokeilualustoiminnan" in first["body"]
+    assert len(first["content_hash"]) == 32
+
+
+def test_words_are_found_by_lemma_exact_form_and_compound_part(seed_index: Path) -> None:
+    assert hits(seed_index, "body", "kokeilu") == {"000_d69fc6f4f0811f96"}
+    assert hits(seed_index, "title", "elinkeinojaosto") == SEED_IDS
+    assert hits(seed_index, "exact", "kokeiluille") == {"000_d69fc6f4f0811f96"}
+    assert hits(seed_index, "exact", "kokeilu") == set()
+    assert hits(seed_index, "parts", "hautomo") == {"003_1869dba633d4af7d"}  # yrityshautomopalvelujen, hautomotoimintaan
+
+
+def test_unchanged_corpus_changes_nothing(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)
+    generation = open_index(index_dir).latest_generation()
+    report = update_index(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 0, 0, 2)
+    assert not report.rebuilt
+    assert open_index(index_dir).latest_generation() == generation
+
+
+def test_new_bulletin_is_added(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)
+    write(corpus_dir / "kirjasto.txt", "date 2025-01-15 Oodin kirjasto pidentää aukioloaikojaan.")
+    report = update_index(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (1, 0, 0, 2)
+    assert set(stored(index_dir)) == SEED_IDS | {"kirjasto"}
+    assert hits(index_dir, "body", "aukioloaika") == {"kirjasto"}
+
+
+def test_changed_bulletin_is_reindexed(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    write(corpus_dir / "kirjasto.txt", "date 2025-01 Oodin kirjasto pidentää aukioloaikojaan.")
+    update_index(corpus_dir, index_dir)
+    write(corpus_dir / "kirjasto.txt", "date 2025-02 Oodin kirjasto lyhentää aukioloaikojaan.")
+    report = update_index(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 1, 0, 2)
+    assert stored(index_dir)["kirjasto"]["date_text"] == "2025-02"
+    assert hits(index_dir, "body", "lyhentää") == {"kirjasto"}
+    assert hits(index_dir, "body", "pidentää") == set()
+    assert len(stored(index_dir)) == 3
+
+
+def test_removed_bulletin_is_deleted(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)
+    (corpus_dir / "003_1869dba633d4af7d.txt").unlink()
+    report = update_index(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 0, 1, 1)
+    assert set(stored(index_dir)) == {"000_d69fc6f4f0811f96"}
+    assert hits(index_dir, "body", "maahanmuutto") == set()
+
+
+def test_rebuild_indexes_everything_again(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)
+    report = update_index(corpus_dir, index_dir, rebuild=True)
+    assert report.rebuilt and report.added == 2 and report.unchanged == 0
+    assert set(stored(index_dir)) == SEED_IDS
+
+
+def test_bad_bulletins_are_skipped_and_reported_with_file_and_line(corpus_dir: Path, tmp_path: Path) -> None:
+    write(corpus_dir / "rikki.txt", b"date 2021-03 Kaupunginvaltuusto \xff p\xe4\xe4tti asiasta.")
+    write(corpus_dir / "eipvm.txt", "Kirjasto avautuu maanantaina.")
+    write(corpus_dir / "mahdoton.txt", "date 2021-02-30 Uimahalli suljetaan remontin ajaksi.")
+    write(corpus_dir / "tyhja.txt", "date 2021-05   \n")
+    good = {"id": "uimahalli", "date": "2021-06-01", "title": "Uimahalli avautuu", "body": "Uimahalli avautuu kesäkuussa."}
+    twin = {**good, "id": "000_d69fc6f4f0811f96"}
+    write(corpus_dir / "uutiset.jsonl", "\n".join([json.dumps(good), '{"id": "katkennut", "date":', json.dumps(twin)]))
+    report = update_index(corpus_dir, tmp_path / "index")
+    assert set(stored(tmp_path / "index")) == SEED_IDS | {"uimahalli"}
+    assert report.added == 3 and report.skipped == 6
+    sources = [problem.source for problem in report.problems]
+    assert sources == ["eipvm.txt:1", "mahdoton.txt:1", "rikki.txt:1", "tyhja.txt:1", "uutiset.jsonl:2", "uutiset.jsonl:3"]
+    assert all(str(problem).startswith(f"{problem.source}: ") for problem in report.problems)
+
+
+def test_missing_corpus_is_an_error_and_creates_no_index(tmp_path: Path) -> None:
+    with pytest.raises(BulletinError, match="corpus folder not found"):
+        update_index(tmp_path / "nowhere", tmp_path / "index")
+    assert not (tmp_path / "index").exists()
+
+
+def test_opening_a_missing_index_says_to_run_bulletins_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="run `bulletins index`"):
+        open_index(tmp_path / "index")
+
+
+def test_second_concurrent_run_fails_with_a_clear_message(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    with index_lock(index_dir):
+        with pytest.raises(IndexLockedError, match="another indexing run"):
+            update_index(corpus_dir, index_dir)
+
+
+def test_index_of_another_schema_version_is_rebuilt_and_removed(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    old = FileStorage(str(index_dir)).create_index(Schema(id=ID(stored=True)), indexname="bulletins0")
+    with old.writer() as writer:
+        writer.add_document(id="vanha")
+    with pytest.raises(IndexMissingError, match="another version"):
+        open_index(index_dir)
+    report = update_index(corpus_dir, index_dir)
+    assert report.rebuilt and set(stored(index_dir)) == SEED_IDS
+    assert all(path.name.startswith((INDEX_NAME, f"_{INDEX_NAME}_", "indexing.lock")) for path in index_dir.iterdir())

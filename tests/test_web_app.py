@@ -1,0 +1,397 @@
+"""The web app through Flask's test client, over a real index of the seeds and a few Finnish bulletins.
+
+Pages, their JSON twins, the feed, bad parameters, escaping and headers. Nothing is mocked."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+from search.cli import main
+from search.index.writer import update_index
+from search.searcher import BulletinSearch
+from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest
+from search.web import create_app
+from search.web.i18n import MESSAGES
+from conftest import copy_seeds
+
+SEED_2020 = "000_d69fc6f4f0811f96"
+SEED_2024 = "003_1869dba633d4af7d"
+XSS = "<script>alert('xss')</script>"
+
+# Small Finnish bulletins beside the seeds: two years more, organs and links, and hostile text.
+FIXTURES = [
+    {"id": "kampus-2025", "date": "2025-02-10", "organ": "Kaupunginhallituksen elinkeinojaosto",
+     "url": "https://www.hel.fi/fi/uutiset/kampusinkubaattorit",
+     "title": "Kampusinkubaattorit saavat jatkorahoitusta",
+     "body": "Elinkeinojaosto päätti jatkaa kampusinkubaattoreiden rahoitusta. Kampusinkubaattorit tukevat "
+             "opiskelijoiden yrityksiä korkeakoulujen yhteydessä.\n\nRahoitus on 300 000 euroa vuodessa."},
+    {"id": "kampus-2021", "date": "2021-06", "organ": "Kaupunginhallituksen elinkeinojaosto",
+     "title": "Ensimmäiset kampusinkubaattorit aloittavat",
+     "body": "Kaupunki käynnistää kokeiluna kaksi kampusinkubaattoria yhdessä yliopistojen kanssa."},
+    {"id": "pyorat-2022", "date": "2022-01-15", "organ": "Kaupunkiympäristölautakunta",
+     "title": "Pyöräteiden talvikunnossapito paranee",
+     "body": "Lautakunta hyväksyi pyöräteiden talvikunnossapidon uudet laatuvaatimukset."},
+    {"id": "xss-2023", "date": "2023-05-04", "organ": f"Kulttuurilautakunta {XSS}", "url": "javascript:alert(1)",
+     "title": f"Kirjaston aukioloajat {XSS}",
+     "body": f"Kirjastojen aukioloajat muuttuvat kesällä. {XSS} <img src=x onerror=alert(2)> "
+             "Kirjastot ovat auki myös sunnuntaisin."},
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("web")
+    corpus = copy_seeds(root / "corpus")
+    (corpus / "fixtures.jsonl").write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in FIXTURES) + "\n",
+                                           encoding="utf-8")
+    update_index(corpus, root / "index")
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def app(index_dir: Path) -> Flask:
+    return create_app({"INDEX_DIR": index_dir, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def page(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def hit_ids(html: str) -> list[str]:
+    return re.findall(r'<h3 class="hit-title"><a href="/bulletins/([^?"]+)', html)
+
+
+# --- the search page -------------------------------------------------------------------------
+
+def test_empty_search_page_has_a_labelled_focused_box_and_example_searches(client):
+    html = page(client, "/")
+    assert '<html lang="fi">' in html
+    assert '<label for="q">Hae tiedotteista</label>' in html
+    assert re.search(r'<input id="q" name="q" type="search"[^>]*autofocus', html)
+    assert "Esimerkkihakuja" in html and 'href="/?q=kokeiluja"' in html
+
+
+def test_an_empty_query_shows_the_search_box_not_an_error(client):
+    assert "Esimerkkihakuja" in page(client, "/?q=+&year=2020")
+
+
+def test_inflected_query_finds_the_bulletin_and_marks_the_matched_forms(client):
+    html = page(client, "/?q=kokeiluja")
+    assert hit_ids(html)[0] == SEED_2020
+    assert "<mark>kokeiluja</mark>" in html.lower() or "<mark>kokeilu" in html.lower()
+    assert re.search(r"\d+ osuma", html) and re.search(r"\(\d+,\d{3} s\)", html)
+
+
+def test_hit_shows_title_link_date_and_deciding_body(client):
+    html = page(client, "/?q=kampusinkubaattorit")
+    assert '<a href="/bulletins/kampus-2025?q=kampusinkubaattorit">Kampusinkubaattorit saavat jatkorahoitusta</a>' in html
+    assert '<time datetime="2025-02-10">10.2.2025</time>' in html
+    assert '<time datetime="2021-06">kesäkuu 2021</time>' in html
+    assert '<span class="organ">Kaupunginhallituksen elinkeinojaosto</span>' in html
+
+
+def test_year_facet_counts_and_filters(client):
+    html = page(client, "/?q=kampusinkubaattorit")
+    assert re.search(r'href="/\?q=kampusinkubaattorit&amp;year=2025">2025</a> <span class="facet-count">1</span>', html)
+    filtered = page(client, "/?q=kampusinkubaattorit&year=2021")
+    assert hit_ids(filtered) == ["kampus-2021"]
+    assert 'aria-current="true">2021</a>' in filtered
+    assert 'href="/?q=kampusinkubaattorit"' in filtered  # the link that removes the year
+
+
+@pytest.mark.parametrize(("dates", "expected"), [
+    ("from=2022", ["kampus-2025", SEED_2024]),
+    ("to=2021", ["kampus-2021"]),
+    ("from=2021-06&to=2021-06", ["kampus-2021"]),  # `to` is inclusive to the end of the month
+    ("from=2021-07-01&to=2024-10-31", []),
+])
+def test_date_range_filters_hits(client, dates, expected):
+    assert hit_ids(page(client, f"/?q=kampusinkubaattorit&sort=newest&{dates}")) == expected
+
+
+def test_sort_orders_hits_by_date(client):
+    newest = ["kampus-2025", SEED_2024, "kampus-2021"]
+    assert hit_ids(page(client, "/?q=kampusinkubaattorit&sort=newest")) == newest
+    assert hit_ids(page(client, "/?q=kampusinkubaattorit&sort=oldest")) == newest[::-1]
+    html = page(client, "/?q=kampusinkubaattorit&sort=oldest")
+    assert 'aria-current="true">Vanhin ensin</a>' in html
+
+
+def test_pagination_moves_between_pages(client):
+    first = page(client, "/?q=kampusinkubaattorit&size=1")
+    assert len(hit_ids(first)) == 1
+    assert 'rel="next" href="/?q=kampusinkubaattorit&amp;size=1&amp;page=2"' in first
+    second = page(client, "/?q=kampusinkubaattorit&size=1&page=2")
+    assert hit_ids(second) != hit_ids(first)
+    assert 'rel="prev"' in second and 'aria-current="page"' in second
+
+
+def test_page_past_the_last_offers_the_first(client):
+    html = page(client, "/?q=kampusinkubaattorit&page=50")
+    assert "Tällä sivulla ei ole tuloksia" in html and 'href="/?q=kampusinkubaattorit"' in html
+
+
+def test_misspelled_query_offers_a_did_you_mean_link(client):
+    html = page(client, "/?q=kirjastto")
+    assert 'Tarkoititko: <a href="/?q=kirjasto">kirjasto</a>?' in html
+
+
+def test_related_results_are_announced_when_no_bulletin_has_every_word(client):
+    html = page(client, "/?q=kirjasto+py%C3%B6r%C3%A4tiet")
+    assert "Näytetään läheisiä tuloksia" in html
+    assert sorted(hit_ids(html)) == ["pyorat-2022", "xss-2023"]
+
+
+def test_hits_with_only_some_words_are_set_apart_from_the_complete_ones(client):
+    html = page(client, "/?q=kampusinkubaattorit+kokeiluna")
+    assert "Näytetään läheisiä tuloksia" not in html
+    ids = hit_ids(html)
+    assert ids[0] == "kampus-2021"
+    assert html.index("Seuraavissa tuloksissa on vain osa hakusanoista") < html.index(f"/bulletins/{ids[1]}?")
+
+
+def test_query_with_no_hits_shows_help_and_examples(client):
+    html = page(client, "/?q=xyzzyplugh")
+    assert "Haulla ”xyzzyplugh” ei löytynyt tiedotteita." in html
+    assert "Esimerkkihakuja" in html
+
+
+def test_results_page_links_its_feed_and_json_twin(client):
+    html = page(client, "/?q=kampusinkubaattorit&page=1")
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/search.atom?q=kampusinkubaattorit"' in html
+    assert 'href="/api/search?q=kampusinkubaattorit&amp;page=1"' in html
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("page=0", "Sivunumeron pitää olla"),
+    ("size=10000", "Sivun koon pitää olla 1–100"),
+    ("to=2020-02-30", "Päivämäärä 2020-02-30 ei kelpaa"),
+    ("from=2024&to=2020", "Alkupäivä on loppupäivän jälkeen"),
+    ("sort=random", "Järjestyksen pitää olla"),
+    ("q=" + "a" * 10_000, f"enintään {MAX_QUERY_CHARS} merkkiä"),
+])
+def test_bad_parameters_show_a_finnish_message_with_status_400(client, query, message):
+    url = f"/?{query}" if query.startswith("q=") else f"/?q=kokeiluja&{query}"
+    html = page(client, url, 400)
+    assert 'role="alert"' in html and message in html
+    assert "Traceback" not in html
+
+
+def test_bad_query_syntax_is_a_400_on_the_page(client):
+    html = page(client, '/?q="kokeiluja', 400)
+    assert 'role="alert"' in html
+
+
+def test_english_interface_by_parameter_or_accept_language(client):
+    html = page(client, "/?q=kokeiluja&lang=en")
+    assert '<html lang="en">' in html and "Search the bulletins" in html
+    assert '<input type="hidden" name="lang" value="en">' in html
+    assert '<html lang="en">' in page(client, "/", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert '<html lang="fi">' in page(client, "/", headers={"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"})
+    assert "Sivun koon pitää olla" not in page(client, "/?q=x&size=0&lang=en", 400)
+
+
+def test_every_message_is_in_both_languages():
+    assert MESSAGES["fi"].keys() == MESSAGES["en"].keys()
+
+
+# --- the bulletin page -----------------------------------------------------------------------
+
+def test_bulletin_page_shows_the_whole_text_with_the_query_highlighted(client):
+    html = page(client, f"/bulletins/{SEED_2020}?q=kokeiluja")
+    text = (Path(__file__).parent.parent / "corpus" / f"{SEED_2020}.txt").read_text(encoding="utf-8")
+    last_words = text.split()[-3:]
+    assert all(word.replace("(", "") in html for word in last_words)
+    assert html.lower().count("<mark>") >= 3
+    assert 'href="/?q=kokeiluja">‹ Takaisin hakutuloksiin</a>' in html
+
+
+def test_bulletin_page_without_a_query_marks_nothing(client):
+    html = page(client, f"/bulletins/{SEED_2024}")
+    assert "<mark>" not in html and "Uusi haku" in html
+
+
+def test_bulletin_page_links_the_original_and_its_json_twin(client):
+    html = page(client, "/bulletins/kampus-2025")
+    assert '<a href="https://www.hel.fi/fi/uutiset/kampusinkubaattorit" rel="noopener noreferrer">' in html
+    assert 'href="/api/bulletins/kampus-2025"' in html
+    assert "<p>Rahoitus on 300 000 euroa vuodessa.</p>" in html  # paragraphs kept
+
+
+def test_language_link_keeps_the_page_and_only_search_parameters(client):
+    html = page(client, f"/bulletins/{SEED_2020}?q=kokeiluja&bulletin_id=x&_scheme=ftp")
+    assert f'href="/bulletins/{SEED_2020}?q=kokeiluja&amp;lang=en" lang="en"' in html
+
+
+def test_unknown_bulletin_is_a_404_page(client):
+    html = page(client, "/bulletins/ei-ole", 404)
+    assert "Tiedotetta ”ei-ole” ei ole." in html
+
+
+def test_unknown_page_is_a_404_page(client):
+    assert "Sivua ei löytynyt" in page(client, "/ei/ole", 404)
+
+
+# --- untrusted text stays text -----------------------------------------------------------------
+
+def test_query_is_escaped_everywhere_on_the_page(client):
+    html = page(client, "/?q=%3Cscript%3Ealert(1)%3C/script%3E+kirjasto")
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; kirjasto" in html
+
+
+def test_bulletin_text_is_escaped_in_results_and_bulletin_page(client):
+    for html in (page(client, "/?q=kirjasto"), page(client, "/bulletins/xss-2023?q=kirjasto")):
+        assert "xss-2023" in html
+        assert "<script" not in html and "<img" not in html and "<b>" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_a_javascript_url_is_never_a_link(client):
+    html = page(client, "/bulletins/xss-2023")
+    assert "javascript:" not in html
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/", "/?q=kokeiluja", "/api/search?q=kokeiluja", "/api/search?page=0", "/ei-ole",
+                "/search.atom?q=kokeiluja"):
+        headers = client.get(url).headers
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_debug_mode_is_off_outside_tests(index_dir):
+    assert not create_app({"INDEX_DIR": index_dir}).debug
+
+
+# --- the JSON API ----------------------------------------------------------------------------
+
+def api(client: FlaskClient, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def without_time(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "seconds"}
+
+
+def test_api_search_returns_the_search_result_object(client, index_dir):
+    data = api(client, "/api/search?q=kampusinkubaattorit&from=2021&to=2025-02&sort=newest&size=5")
+    request = SearchRequest("kampusinkubaattorit", date_from=date(2021, 1, 1), date_to=date(2025, 2, 28),
+                            sort="newest", page_size=5)
+    assert without_time(data) == without_time(BulletinSearch(index_dir).search(request).to_dict())
+    assert [hit["id"] for hit in data["hits"]] == ["kampus-2025", SEED_2024, "kampus-2021"]
+
+
+def test_api_search_is_the_object_of_the_cli_search_json(client, index_dir):
+    cli = CliRunner().invoke(main, ["search", "--json", "--index", str(index_dir), "--sort", "oldest", "--limit", "2",
+                                    "kampusinkubaattorit"])
+    assert cli.exit_code == 0, cli.output
+    data = api(client, "/api/search?q=kampusinkubaattorit&sort=oldest&size=2")
+    assert without_time(data) == without_time(json.loads(cli.output))
+
+
+def test_api_explain_tells_how_words_matched(client):
+    data = api(client, "/api/search?q=kokeiluja&explain=true")
+    assert data["hits"][0]["matches"]
+
+
+@pytest.mark.parametrize(("query", "param"), [
+    ("q=kokeiluja&page=0", "page"),
+    ("q=kokeiluja&page=x", "page"),
+    (f"q=kokeiluja&size={MAX_PAGE_SIZE + 1}", "size"),
+    ("q=kokeiluja&size=10000", "size"),
+    ("q=kokeiluja&from=2020-13", "from"),
+    ("q=kokeiluja&to=2021-02-29", "to"),
+    ("q=kokeiluja&year=20", "year"),
+    ("q=kokeiluja&explain=maybe", "explain"),
+    ("q=" + "kokeilu " * 1300, "q"),
+    ("", "q"),
+])
+def test_api_bad_parameters_are_400_with_a_json_message(client, query, param):
+    data = api(client, f"/api/search?{query}", 400)
+    assert data["status"] == 400 and data["param"] == param and data["message"]
+
+
+def test_api_query_the_search_refuses_is_400(client):
+    data = api(client, '/api/search?q=%22kokeiluja', 400)
+    assert data["message"] and "Traceback" not in data["message"]
+
+
+def test_api_messages_follow_the_language(client):
+    assert api(client, "/api/search?q=x&page=0&lang=en", 400)["message"].startswith("The page number")
+
+
+def test_api_bulletin_returns_the_stored_bulletin(client):
+    data = api(client, "/api/bulletins/kampus-2025")
+    assert data["title"] == "Kampusinkubaattorit saavat jatkorahoitusta"
+    assert data["date"] == "2025-02-10" and data["organ"] == "Kaupunginhallituksen elinkeinojaosto"
+    assert data["body"].startswith("Elinkeinojaosto päätti")
+
+
+def test_api_unknown_bulletin_is_404(client):
+    assert api(client, "/api/bulletins/ei-ole", 404)["status"] == 404
+
+
+def test_api_unknown_path_and_wrong_method_are_json(client):
+    assert api(client, "/api/ei-ole", 404)["status"] == 404
+    response = client.post("/api/search?q=kokeiluja")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+
+
+def test_api_health_is_ok_over_an_index(client):
+    assert api(client, "/api/health") == {"status": "ok"}
+
+
+def test_missing_index_is_503_with_the_fix(tmp_path):
+    client = create_app({"INDEX_DIR": tmp_path / "none", "TESTING": True}).test_client()
+    assert "bulletins index" in api(client, "/api/health", 503)["message"]
+    assert "bulletins index" in page(client, "/?q=kokeiluja", 503)
+
+
+# --- the feed --------------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feed_lists_matching_bulletins_newest_first(client):
+    response = client.get("/search.atom?q=kampusinkubaattorit")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}id").text.rsplit("/", 1)[1] for e in entries] == ["kampus-2025", SEED_2024, "kampus-2021"]
+    assert feed.find(f"{ATOM}updated").text == "2025-02-10T00:00:00Z"
+    assert entries[0].find(f"{ATOM}title").text == "Kampusinkubaattorit saavat jatkorahoitusta"
+    assert "<mark>" in entries[0].find(f"{ATOM}summary").text
+
+
+def test_feed_escapes_bulletin_text(client):
+    feed = ET.fromstring(client.get("/search.atom?q=kirjasto").data)  # well-formed despite the markup
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary").text
+    assert "<script" not in summary and "&lt;script&gt;" in summary
+
+
+def test_feed_bad_parameters_are_400_json(client):
+    response = client.get("/search.atom?q=kokeiluja&from=2020-99")
+    assert response.status_code == 400 and response.get_json()["param"] == "from"

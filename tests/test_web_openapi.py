@@ -1,0 +1,131 @@
+"""The OpenAPI document matches the API: the same routes, the parameters they read, the shapes they return."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from search.web import create_app
+
+SEED_2020 = "000_d69fc6f4f0811f96"
+_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict,
+          "null": type(None)}
+
+
+@pytest.fixture(scope="module")
+def app(seed_index: Path) -> Flask:
+    return create_app({"INDEX_DIR": seed_index, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def document(client: FlaskClient) -> dict:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def check(value: object, schema: dict, document: dict, where: str = "$") -> None:
+    """Assert that `value` fits `schema` (the subset of JSON Schema the document uses)."""
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    types = schema.get("type")
+    if types:
+        names = types if isinstance(types, list) else [types]
+        fits = any(isinstance(value, _TYPES[name]) and not (isinstance(value, bool) and name in ("integer", "number"))
+                   for name in names)
+        assert fits, f"{where}: {value!r} is not {types}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if isinstance(value, dict):
+        missing = set(schema.get("required", ())) - set(value)
+        assert not missing, f"{where}: missing {missing}"
+        for key, item in value.items():
+            if key in schema.get("properties", {}):
+                check(item, schema["properties"][key], document, f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                raise AssertionError(f"{where}: undocumented property {key!r}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                check(item, schema["additionalProperties"], document, f"{where}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for number, item in enumerate(value):
+            check(item, schema["items"], document, f"{where}[{number}]")
+
+
+def shape(path: str) -> str:
+    """A route or OpenAPI path with its variables blanked: `/api/bulletins/{}`."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def test_document_describes_every_machine_route_and_no_other(app, document):
+    routes = {shape(rule.rule): {method.lower() for method in rule.methods - {"HEAD", "OPTIONS"}}
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") or rule.rule.endswith(".atom")}
+    assert {shape(path): set(operations) for path, operations in document["paths"].items()} == routes
+
+
+def test_every_documented_search_parameter_is_read_and_checked(client, document):
+    parameters = document["paths"]["/api/search"]["get"]["parameters"]
+    assert [p["name"] for p in parameters] == ["q", "from", "to", "year", "sort", "page", "size", "explain", "lang"]
+    for parameter in parameters:
+        schema, name = parameter["schema"], parameter["name"]
+        for good in examples(schema):
+            response = client.get("/api/search", query_string={"q": "kokeiluja", name: good})
+            assert response.status_code == 200, (name, good, response.get_json())
+        for bad in counterexamples(schema):
+            response = client.get("/api/search", query_string={"q": "kokeiluja", name: bad})
+            assert response.status_code == 400 and response.get_json()["param"] == name, (name, bad)
+
+
+def examples(schema: dict) -> list[str]:
+    if "enum" in schema:
+        return [str(value) for value in schema["enum"]]
+    if schema["type"] == "integer":
+        return [str(schema["minimum"]), str(schema["maximum"])]
+    if schema["type"] == "boolean":
+        return ["true", "false"]
+    if "pattern" in schema:
+        return ["2020", "2020-11", "2020-11-23"]
+    return ["kokeilu"]
+
+
+def counterexamples(schema: dict) -> list[str]:
+    if schema.get("enum") == ["fi", "en"]:
+        return []  # an unknown language falls back to Accept-Language
+    if "enum" in schema:
+        return ["other"]
+    if schema["type"] == "integer":
+        return [str(schema["minimum"] - 1), str(schema["maximum"] + 1), "x"]
+    if schema["type"] == "boolean":
+        return ["maybe"]
+    if "pattern" in schema:
+        return ["2020-13", "23.11.2020"]
+    return ["x" * (schema["maxLength"] + 1)]
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/api/search?q=kokeiluja&explain=true", 200),
+    ("/api/search?q=kokeiluja+elinkeinojaosto&sort=newest&size=1", 200),
+    (f"/api/bulletins/{SEED_2020}", 200),
+    ("/api/health", 200),
+    ("/api/search?q=kokeiluja&page=0", 400),
+    ("/api/bulletins/ei-ole", 404),
+])
+def test_responses_fit_their_documented_schema(client, document, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    path = next(p for p in document["paths"] if re.fullmatch(shape(p).replace("{}", "[^/]+"), url.split("?")[0]))
+    documented = document["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"]
+    check(response.get_json(), documented, document)
+
+
+def test_feed_is_documented_as_atom(client, document):
+    content = document["paths"]["/search.atom"]["get"]["responses"]["200"]["content"]
+    assert client.get("/search.atom?q=kokeiluja").mimetype in content
