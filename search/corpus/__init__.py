@@ -87,8 +87,8 @@ class CorpusReader:
         for entry in entries:
             if entry.is_dir() and not _is_hidden_or_temporary(entry.name):
                 yield from self._walk(entry, visited)
-            elif entry.is_file() and is_bulletin_file(entry.relative_to(self.folder)):
-                yield entry
+            elif not entry.is_dir() and is_bulletin_file(entry.relative_to(self.folder)):
+                yield entry  # a dangling link too: reading it reports the problem
             else:
                 self.ignored.append(entry)
 
