@@ -12,7 +12,7 @@ PORT ?= 5000
 ## serve: install everything, index corpus/ and serve the search page on http://127.0.0.1:5000
 serve: setup
 	$(BIN)/bulletins index
-	$(BIN)/bulletins serve --host $(HOST) --port $(PORT)
+	$(BIN)/bulletins serve --watch --host $(HOST) --port $(PORT)
 
 ## test: install everything and run the whole test suite
 test: test-setup

@@ -52,7 +52,8 @@ def start_server(index_dir: Path, threads: int) -> tuple[subprocess.Popen, int]:
     sys.exit("the server did not answer /api/health")
 
 
-def client(port: int, queries: list[str], deadline: float, seed: int, latencies: list[float], errors: list[str]) -> None:
+def client(port: int, queries: list[str], deadline: float, seed: int, latencies: list[float],
+           errors: list[str]) -> None:
     """Send searches one after another on one keep-alive connection until the deadline."""
     rng = random.Random(seed)
     connection = http.client.HTTPConnection(HOST, port, timeout=30)

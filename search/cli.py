@@ -1,8 +1,10 @@
 """The `bulletins` command line: parses arguments and calls the library, nothing more."""
 
+import contextlib
 import json
 import sys
-from datetime import date
+import threading
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -12,7 +14,8 @@ from search.errors import BulletinsError
 from search.finnish import check_voikko
 from search.index.progress import progress_for
 from search.index.stats import index_stats
-from search.index.writer import update_index
+from search.index.watch import CorpusWatcher
+from search.index.writer import IndexReport, update_index
 
 
 class _Commands(click.Group):
@@ -73,19 +76,57 @@ def stats_command(index: Path | None, as_json: bool) -> None:
         click.echo("\n".join(stats.lines()))
 
 
+def _show_update(report: IndexReport) -> None:
+    """Print a watched update: its unreadable bulletins on stderr, then its summary line."""
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{datetime.now():%H:%M:%S} {report.summary()}")
+
+
+def _show_error(error: BulletinsError) -> None:
+    click.echo(f"Error: {error}", err=True)
+
+
+@main.command("watch")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of bulletins to watch.  [default: $BULLETINS_CORPUS or ./corpus]")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+def watch_command(corpus: Path | None, index: Path | None) -> None:
+    """Keep the index current: update it now, then within about 2 seconds whenever bulletins are
+    added, changed or removed in the corpus folder. Stop with Ctrl-C.
+
+    Each update prints a summary line; bulletins that cannot be read are reported on stderr as
+    `file:line: reason`. An error (say, the corpus folder is gone) is printed and watching goes on.
+    """
+    corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
+    with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error):
+        click.echo(f"Watching {corpus_path} for changes to index into {index_path}; Ctrl-C stops.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 listens on every network interface.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of bulletins that --watch keeps indexed.  [default: $BULLETINS_CORPUS or ./corpus]")
+@click.option("--watch", is_flag=True,
+              help="Also keep the index current, as `bulletins watch` does: bulletins added, changed or removed "
+                   "in the corpus show in searches within seconds.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads, each with its own Voikko handle.")
-def serve_command(host: str, port: int, index: Path | None, threads: int) -> None:
+def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
-    Runs the waitress WSGI server until Ctrl+C. The index is read as it is: run `bulletins index`
-    while the server runs and new bulletins appear in searches within seconds, without a restart.
+    Runs the waitress WSGI server until Ctrl+C. The server reads the index as it is: new bulletins
+    indexed while it runs (by `bulletins index`, `bulletins watch` or --watch) show in searches at
+    once, without a restart.
     """
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
@@ -94,16 +135,21 @@ def serve_command(host: str, port: int, index: Path | None, threads: int) -> Non
     index_path = config.index_dir(index)
     app = create_app({"INDEX_DIR": index_path})
     try:
-        open_search(app)
-    except BulletinsError as error:
-        click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
-    try:
         server = make_server(app, host, port, threads)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    for url in addresses(server):
-        click.echo(f"Serving {index_path} on {url} (Ctrl+C stops)")
-    run(server)
+    watcher = CorpusWatcher(config.corpus_dir(corpus), index_path, on_update=_show_update, on_error=_show_error)
+    with watcher if watch else contextlib.nullcontext():
+        if not watch:
+            try:
+                open_search(app)
+            except BulletinsError as error:
+                click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
+        for url in addresses(server):
+            click.echo(f"Serving {index_path} on {url} (Ctrl+C stops)")
+        if watch:
+            click.echo(f"Watching {watcher.corpus_dir} for changes to index into {index_path}")
+        run(server)
 
 
 def _day(last: bool):

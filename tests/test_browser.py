@@ -13,7 +13,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from search.web import create_app
 from search.web.server import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`make test` installs it); Playwright's own download cannot work here
+# Debian's package, which `make test` installs: Playwright's own browser download cannot work here.
+CHROMIUM = Path("/usr/bin/chromium")
 # As root in a container chromium needs --no-sandbox; the rest keeps it off the network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

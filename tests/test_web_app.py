@@ -101,7 +101,8 @@ def test_inflected_query_finds_the_bulletin_and_marks_the_matched_forms(client):
 
 def test_hit_shows_title_link_date_and_deciding_body(client):
     html = page(client, "/?q=kampusinkubaattorit")
-    assert '<a href="/bulletins/kampus-2025?q=kampusinkubaattorit">Kampusinkubaattorit saavat jatkorahoitusta</a>' in html
+    link = '<a href="/bulletins/kampus-2025?q=kampusinkubaattorit">Kampusinkubaattorit saavat jatkorahoitusta</a>'
+    assert link in html
     assert '<time datetime="2025-02-10">10.2.2025</time>' in html
     assert '<time datetime="2021-06">kesäkuu 2021</time>' in html
     assert '<span class="organ">Kaupunginhallituksen elinkeinojaosto</span>' in html

@@ -1,8 +1,18 @@
-"""A running app sees the index change: a bulletin added to the corpus and indexed is found at once."""
+"""A running app sees the index change: a bulletin added to the corpus and indexed is found at once,
+and `bulletins serve --watch` indexes it by itself within seconds."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from search.index.writer import update_index
@@ -28,3 +38,36 @@ def test_a_newly_indexed_bulletin_appears_in_search_and_feed_without_a_restart(c
     newest = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}id").text
     assert newest.endswith("/bulletins/2026-03-02_kampus")
     assert "<mark>" in client.get("/bulletins/2026-03-02_kampus?q=kampusinkubaattorit").get_data(as_text=True)
+
+
+def test_serve_watch_finds_a_bulletin_added_to_the_corpus_within_seconds(corpus_dir: Path, tmp_path: Path):
+    command = [sys.executable, "-c", "from search.cli import main; main()", "serve", "--watch", "--port", "0",
+               "--corpus", str(corpus_dir), "--index", str(tmp_path / "index"), "--threads", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = re.search(r"on (http://\S+) ", server.stdout.readline())[1]
+        assert wait_for(lambda: search_total(base, "kokeiluja") == 1, seconds=20)  # the first update built the index
+        (corpus_dir / "2026-03-02_kampus.txt").write_text(NEW_BULLETIN, encoding="utf-8")
+        added = time.monotonic()
+        assert wait_for(lambda: search_total(base, "kampusinkubaattoreiden") == 2, seconds=10)
+        assert time.monotonic() - added < 5
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def search_total(base: str, query: str) -> int | None:
+    try:
+        with urllib.request.urlopen(f"{base}/api/search?q={urllib.parse.quote(query)}", timeout=5) as response:
+            return json.load(response)["total"]
+    except urllib.error.HTTPError:
+        return None  # 503 while there is no index yet
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

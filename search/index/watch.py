@@ -88,8 +88,8 @@ class CorpusWatcher:
 
 
 class _Changes(FileSystemEventHandler):
-    """Notes any event that may change the bulletins: a bulletin file changed, or a file or folder
-    created, moved or deleted. Hidden and temporary files do not count."""
+    """Notes any event that may change the bulletins: a bulletin file created, changed, moved or
+    deleted, or a folder created, moved or deleted. Hidden and temporary files do not count."""
 
     def __init__(self, corpus_dir: Path, changed: threading.Event) -> None:
         self.corpus_dir = corpus_dir

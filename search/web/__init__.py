@@ -17,7 +17,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     Other settings are Flask's own (`TESTING`, …). Debug mode stays off unless a test turns it on."""
     app = Flask(__name__)
-    app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
     app.config.update(settings or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False

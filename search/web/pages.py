@@ -119,7 +119,7 @@ def register_template_helpers(app: Flask) -> None:
         return {"lang": lang, "_": partial(text, lang), "number": partial(number, lang),
                 "long_date": partial(long_date, lang), "carried": carried, "sorts": SORTS,
                 "switch_language_url": switch_language_url, "home_url": home_url, "examples": EXAMPLES,
-                "safe_link": safe_link, "spans_html": spans_html,
+                "safe_link": safe_link, "spans_html": spans_html, "max_query_chars": MAX_QUERY_CHARS,
                 "other_lang": LANGUAGES[1 - LANGUAGES.index(lang)]}
 
     @app.template_filter("highlighted")

@@ -39,7 +39,8 @@ SEARCH_PARAMS: tuple[Param, ...] = (
           {"type": "string", "pattern": DATE_PATTERN}),
     Param("to", "Latest bulletin date, inclusive to the end of the year or month given: "
                 "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": DATE_PATTERN}),
-    Param("year", "Only bulletins of this year (the year facet).", {"type": "integer", "minimum": 1000, "maximum": 9999}),
+    Param("year", "Only bulletins of this year (the year facet).",
+          {"type": "integer", "minimum": 1000, "maximum": 9999}),
     Param("sort", "Order of the hits.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     Param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
