@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/indexing.py [--limit N] [--data kko] [--data headlines]
 
 Each build runs in a fresh process (cold caches), timed from reading the corpus to the commit;
-peak RSS is sampled over that process and its worker processes together. Skips with a message
-when ../shared/data is absent.
+peak RSS is sampled over that process and its worker processes together. The ratio is of wall-clock
+speed; the CPU-time ratio beside it tells how much other load on the machine skewed it. Skips with
+a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,10 +55,17 @@ def build_snowball(corpus_dir: Path, index_dir: Path) -> int:
 
 
 def run_build(builder: str, corpus_dir: Path, index_dir: Path) -> None:
-    """In the child process: build, then print the bulletin count and seconds as JSON."""
-    started = time.perf_counter()
+    """In the child process: build, then print the bulletin count, seconds and CPU seconds (this
+    process and its workers) as JSON."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     count = globals()[f"build_{builder}"](corpus_dir, index_dir)
-    print(json.dumps({"bulletins": count, "seconds": time.perf_counter() - started}))
+    print(json.dumps({"bulletins": count, "seconds": time.perf_counter() - started, "cpu": cpu_seconds() - cpu}))
+
+
+def cpu_seconds() -> float:
+    """CPU time used by this process and its finished child processes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def tree_rss(pid: int) -> int:
@@ -148,7 +157,7 @@ def main() -> None:
     if not DATA.is_dir():
         print(f"skipped: {DATA} is absent (see ../shared/README.md)")
         return
-    print(f"{'data':10} {'index':9} {'bulletins':>9} {'seconds':>8} {'bull./s':>8} {'size MB':>8} "
+    print(f"{'data':10} {'index':9} {'bulletins':>9} {'seconds':>8} {'CPU s':>7} {'bull./s':>8} {'size MB':>8} "
           f"{'stored MB':>9} {'peak RSS MB':>11}")
     for name in args.data or list(SETS):
         with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
@@ -156,10 +165,11 @@ def main() -> None:
             results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
         for builder, r in results.items():
             rate = r["bulletins"] / r["seconds"]
-            print(f"{name:10} {builder:9} {r['bulletins']:9,} {r['seconds']:8.1f} {rate:8,.0f} {r['size_mb']:8.1f} "
-                  f"{r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
-        ours, snowball = (r["bulletins"] / r["seconds"] for r in results.values())
-        print(f"{name:10} ratio of bulletins/s, ours / snowball: {ours / snowball:.2f}\n")
+            print(f"{name:10} {builder:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
+                  f"{r['size_mb']:8.1f} {r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
+        ours, snowball = results["ours"], results["snowball"]
+        print(f"{name:10} ratio of bulletins/s, ours / snowball: {snowball['seconds'] / ours['seconds']:.2f} "
+              f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})\n")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,13 @@ def test_index_of_a_missing_corpus_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.stderr == f"Error: corpus folder not found: {tmp_path / 'nowhere'}\n"
 
 
+def test_index_in_a_place_that_cannot_hold_one_is_a_one_line_error(corpus_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "tiedosto").write_text("", encoding="utf-8")
+    result = run("index", "--corpus", str(corpus_dir), "--index", str(tmp_path / "tiedosto" / "index"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write the index in") and result.stderr.count("\n") == 1
+
+
 def test_index_help_documents_exit_status_and_environment() -> None:
     text = run("index", "--help").stdout
     for words in ("Exit status", "$BULLETINS_CORPUS", "$BULLETINS_INDEX", "--rebuild", "--strict"):

@@ -25,6 +25,6 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
         "lang": bulletin.lang,
         "url": bulletin.url,
         "source": bulletin.source,
-        "content_hash": bulletin.content_hash,
+        "content_hash": bulletin.content_hash.encode("ascii"),
     }
     return {name: value for name, value in document.items() if value is not None}

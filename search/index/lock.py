@@ -1,5 +1,8 @@
-"""One indexing run at a time: an OS file lock in the index folder, which the OS releases even
-when the run is killed with SIGKILL, so a dead run never leaves the index locked."""
+"""One indexing run at a time: an OS file lock (flock) in the index folder, which the OS releases
+even when the run is killed with SIGKILL, so a dead run never leaves the index locked.
+
+A forked process closes its copy of the lock at once: a worker of the run that outlives it by a
+moment must not keep the index locked."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from pathlib import Path
 from search.errors import IndexLockedError
 
 LOCK_FILE = "indexing.lock"
+
+_held: set[int] = set()  # descriptors of the locks this process holds
 
 
 @contextmanager
@@ -35,6 +40,17 @@ def index_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
                         "try again when it has finished"
                     ) from None
                 time.sleep(0.1)
+        _held.add(fd)
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        _held.discard(fd)
+        os.close(fd)  # closing the last descriptor of the lock releases it
+
+
+def _close_held_in_child() -> None:
+    for fd in _held:
+        os.close(fd)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)

@@ -32,19 +32,23 @@ def estimate_bulletins(corpus_dir: Path) -> int:
 
 
 def _count_lines(path: Path) -> int:
+    lines, last = 0, b"\n"
     try:
         with path.open("rb") as file:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                lines, last = lines + chunk.count(b"\n"), chunk[-1:]
     except OSError:
-        return 1
+        pass
+    return lines + (last != b"\n")
 
 
 class BarProgress:
     """A progress bar on the terminal `stream`, sized by an estimate of the corpus."""
 
     def __init__(self, corpus_dir: Path, stream: TextIO = sys.stderr) -> None:
-        self.bar = click.progressbar(length=max(estimate_bulletins(corpus_dir), 1), label="Reading bulletins",
-                                     file=stream, show_pos=True)
+        total = max(estimate_bulletins(corpus_dir), 1)
+        self.bar = click.progressbar(length=total, label="Indexing", file=stream, show_pos=True,
+                                     update_min_steps=max(total // 500, 1))
         self.bar.__enter__()
         self.stream = stream
 
@@ -52,9 +56,10 @@ class BarProgress:
         self.bar.update(bulletins)
 
     def finishing(self) -> None:
-        self.bar.update(self.bar.length - self.bar.pos)  # the estimate counts blank lines too
+        self.bar.pos = self.bar.length  # the estimate counts blank lines too
+        self.bar.render_progress()
         self.bar.__exit__(None, None, None)
-        click.echo("Writing the index…", file=self.stream)
+        click.echo("Finishing the index…", file=self.stream)
 
 
 class LineProgress:
@@ -75,7 +80,7 @@ class LineProgress:
 
     def finishing(self) -> None:
         if self.shown > self.started:  # only a run long enough to have shown progress
-            click.echo(f"read {self.read:,} bulletins; writing the index", file=self.stream)
+            click.echo(f"read {self.read:,} bulletins; finishing the index", file=self.stream)
 
 
 def progress_for(corpus_dir: Path, stream: TextIO = sys.stderr) -> BarProgress | LineProgress:

@@ -1,19 +1,21 @@
 """The fields of the index: what is searched, how, and what is stored for display."""
 
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def bulletin_schema() -> Schema:
     """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)
     and `parts` (compound parts) hold title and body text together and are weighted by the query;
-    the rest filter, sort, facet and display."""
+    the rest filter, sort, facet and display. `id` and `content_hash` are also columns, so that an
+    update reads them for every bulletin without unpickling the stored fields."""
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
         body=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),
@@ -25,5 +27,5 @@ def bulletin_schema() -> Schema:
         lang=ID(stored=True),
         url=STORED(),
         source=STORED(),
-        content_hash=STORED(),
+        content_hash=COLUMN(VarBytesColumn()),
     )

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from whoosh.index import FileIndex
-from whoosh.writing import CLEAR, IndexWriter, LockError
+from whoosh.writing import CLEAR, LockError, SegmentWriter
 
 from search.corpus import CorpusReader, Problem
-from search.errors import BulletinError, IndexLockedError, IndexMissingError
+from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
 from search.index.documents import to_document
 from search.index.lock import index_lock
+from search.index.parallel import SegmentWorkers, commit_with
 from search.index.store import create_index, open_index, remove_other_versions
-from search.index.workers import bound_to_this_process
 
 # Worker processes pay off only for many bulletins; a few are written faster in this process.
 PARALLEL_FROM = 500
@@ -82,6 +82,17 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():  # before an empty index is created for it
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
+    try:
+        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait)
+    except OSError as error:  # a full disk, a folder we may not write: the old index stands
+        raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress | None, procs: int,
+            wait: float) -> IndexReport:
+    """The work of update_index, under the index's lock."""
     with index_lock(index_dir, wait):
         try:
             ix = open_index(index_dir)
@@ -89,24 +100,23 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
         except IndexMissingError:
             ix, rebuild, stored = create_index(index_dir), True, {}
         report = IndexReport(rebuilt=rebuild)
-        batch = _Batch(ix, procs or os.cpu_count() or 1)
-        with bound_to_this_process():
-            try:
-                _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
-                if rebuild or report.added or report.updated or report.deleted:
-                    batch.commit(clear=rebuild)
-                    remove_other_versions(index_dir)
-            except BaseException:
-                batch.cancel()
-                raise
-    report.seconds = time.perf_counter() - started
+        batch = _Batch(ix, procs)
+        try:
+            _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
+            if rebuild or report.added or report.updated or report.deleted:
+                batch.commit(clear=rebuild)
+                remove_other_versions(index_dir)
+        except BaseException:
+            batch.cancel()
+            raise
     return report
 
 
 def stored_hashes(ix: FileIndex) -> dict[str, str]:
     """The content hash of every bulletin in the index, by id."""
     with ix.reader() as reader:
-        return {fields["id"]: fields.get("content_hash", "") for fields in reader.all_stored_fields()}
+        ids, hashes = reader.column_reader("id"), reader.column_reader("content_hash")
+        return {ids[docnum]: hashes[docnum].decode("ascii") for docnum in reader.all_doc_ids()}
 
 
 def _compare(corpus: CorpusReader, stored: dict[str, str], batch: _Batch, report: IndexReport,
@@ -137,23 +147,27 @@ def _compare(corpus: CorpusReader, stored: dict[str, str], batch: _Batch, report
 
 
 class _Batch:
-    """The changes of one run. The Whoosh writer is opened late, once it is known whether there
-    are enough documents for worker processes."""
+    """The changes of one run, written by this process's Whoosh writer, or by worker processes
+    once there are enough documents to pay for them."""
 
     def __init__(self, ix: FileIndex, procs: int) -> None:
         self.ix = ix
         self.procs = procs
         self.pending: list[dict[str, Any]] = []
         self.deleted: list[str] = []
-        self.writer: IndexWriter | None = None
+        self.workers: SegmentWorkers | None = None
+        self.writer: SegmentWriter | None = None
 
     def add(self, document: dict[str, Any]) -> None:
-        if self.writer is not None:
-            self.writer.add_document(**document)
+        if self.workers is not None:
+            self.workers.add(document)
             return
         self.pending.append(document)
         if len(self.pending) >= PARALLEL_FROM and self.procs > 1:
-            self._open(self.procs)
+            self.workers = SegmentWorkers(self.ix, self.procs)
+            for pending in self.pending:
+                self.workers.add(pending)
+            self.pending = []
 
     def delete(self, bulletin_id: str) -> None:
         """Delete the indexed bulletin `bulletin_id` (its old version, if it is also added)."""
@@ -161,30 +175,22 @@ class _Batch:
 
     def commit(self, clear: bool) -> None:
         """Apply the deletions and additions in one commit; `clear` drops everything else."""
-        writer = self.writer or self._open(1)
-        # Deletions reach only the segments committed before: the new documents are safe.
-        for bulletin_id in self.deleted:
-            writer.delete_by_term("id", bulletin_id)
-        writer.commit(mergetype=CLEAR if clear else None)
-
-    def cancel(self) -> None:
-        """Leave the index as it was and stop the worker processes."""
-        if self.writer is None or self.writer.is_closed:
-            return
-        # Whoosh's MpWriter.cancel() cannot reach its workers, which would wait for work forever.
-        for task in getattr(self.writer, "tasks", ()):
-            task.terminate()
-        self.writer.cancel()
-
-    def _open(self, procs: int) -> IndexWriter:
+        # Opened after the workers are forked, so that they do not inherit Whoosh's write lock.
         try:
-            if procs > 1:
-                self.writer = self.ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True)
-            else:
-                self.writer = self.ix.writer(limitmb=LIMIT_MB)
+            self.writer = self.ix.writer(limitmb=LIMIT_MB)
         except LockError:
             raise IndexLockedError(f"the index in {self.ix.storage.folder} is locked by another writer") from None
         for document in self.pending:
             self.writer.add_document(**document)
-        self.pending = []
-        return self.writer
+        # Deletions reach only the segments committed before: the new documents are safe.
+        for bulletin_id in self.deleted:
+            self.writer.delete_by_term("id", bulletin_id)
+        segments = self.workers.finish() if self.workers else []
+        commit_with(self.writer, segments, CLEAR if clear else None)
+
+    def cancel(self) -> None:
+        """Leave the index as it was and stop the worker processes."""
+        if self.workers is not None:
+            self.workers.terminate()
+        if self.writer is not None and not self.writer.is_closed:
+            self.writer.cancel()
