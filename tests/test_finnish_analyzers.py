@@ -69,13 +69,13 @@ def test_pickled_analyzer_works_in_a_fresh_process():
 
 
 def test_each_thread_gets_its_own_voikko_handle():
-    handles = []
-    threads = [threading.Thread(target=lambda: handles.append(id(handle()))) for _ in range(4)]
+    handles = []  # the handles themselves, kept alive so that no two can share an id()
+    threads = [threading.Thread(target=lambda: handles.append(handle())) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(set(handles)) == 4
+    assert len({id(voikko) for voikko in handles}) == 4 and handle() not in handles
 
 
 def test_many_threads_analyse_like_one():
