@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +21,18 @@ def copy_seeds(folder: Path) -> Path:
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copyfile(seed, folder / seed.name)
     return folder
+
+
+def generate_bulletins(path: Path, count: int) -> None:
+    """Write `count` JSON Lines bulletins made of sentences of the seed bulletins."""
+    text = " ".join(seed.read_text(encoding="utf-8").split(" ", 2)[2] for seed in sorted(SEEDS.glob("*.txt")))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 20]
+    rng = random.Random(3)
+    with path.open("w", encoding="utf-8") as file:
+        for number in range(count):
+            record = {"id": f"uusi-{number}", "date": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}",
+                      "title": rng.choice(sentences)[:80], "body": " ".join(rng.sample(sentences, 6))}
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 @pytest.fixture

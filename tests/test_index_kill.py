@@ -3,10 +3,7 @@ run finishes the job."""
 
 from __future__ import annotations
 
-import json
 import os
-import random
-import re
 import signal
 import subprocess
 import sys
@@ -18,21 +15,9 @@ from whoosh.query import Term
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import update_index
 
-from conftest import SEEDS
+from conftest import generate_bulletins
 
 GENERATED = 4000  # enough for worker processes and a few seconds of work
-
-
-def generate_bulletins(path: Path, count: int) -> None:
-    """Write `count` JSON Lines bulletins made of sentences of the seed bulletins."""
-    text = " ".join(seed.read_text(encoding="utf-8").split(" ", 2)[2] for seed in sorted(SEEDS.glob("*.txt")))
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 20]
-    rng = random.Random(3)
-    with path.open("w", encoding="utf-8") as file:
-        for number in range(count):
-            record = {"id": f"uusi-{number}", "date": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}",
-                      "title": rng.choice(sentences)[:80], "body": " ".join(rng.sample(sentences, 6))}
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def indexing_process(corpus_dir: Path, index_dir: Path) -> subprocess.Popen:

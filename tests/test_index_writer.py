@@ -17,7 +17,7 @@ from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import stored_hashes, update_index
 
-from conftest import SEEDS
+from conftest import SEEDS, generate_bulletins
 
 SEED_IDS = {"000_d69fc6f4f0811f96", "003_1869dba633d4af7d"}
 
@@ -161,3 +161,34 @@ def test_index_of_another_schema_version_is_rebuilt_and_removed(corpus_dir: Path
     report = update_index(corpus_dir, index_dir)
     assert report.rebuilt and set(stored(index_dir)) == SEED_IDS
     assert all(path.name.startswith((INDEX_NAME, f"_{INDEX_NAME}_", "indexing.lock")) for path in index_dir.iterdir())
+
+
+def test_open_reader_keeps_seeing_the_old_index_until_it_reopens(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)
+    with open_index(index_dir).searcher() as before:
+        write(corpus_dir / "kirjasto.txt", "date 2025-01 Oodin kirjasto pidentää aukioloaikojaan.")
+        (corpus_dir / "003_1869dba633d4af7d.txt").unlink()
+        update_index(corpus_dir, index_dir)
+        assert {fields["id"] for fields in before.all_stored_fields()} == SEED_IDS
+        assert not before.up_to_date()
+    assert set(stored(index_dir)) == {"000_d69fc6f4f0811f96", "kirjasto"}
+
+
+def test_many_bulletins_are_written_by_worker_processes_and_update_incrementally(corpus_dir: Path,
+                                                                                 tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    generate_bulletins(corpus_dir / "uudet.jsonl", 600)
+    report = update_index(corpus_dir, index_dir, procs=2)
+    assert report.added == 602
+    assert len(stored(index_dir)) == 602
+    assert len(open_index(index_dir).reader().leaf_readers()) >= 2  # a segment from each worker
+
+    lines = (corpus_dir / "uudet.jsonl").read_text(encoding="utf-8").splitlines()
+    changed = json.loads(lines[7]) | {"body": "Kaupunginvaltuusto hyväksyi uimahallin peruskorjauksen."}
+    lines[7] = json.dumps(changed, ensure_ascii=False)
+    (corpus_dir / "uudet.jsonl").write_text("\n".join(lines[:500] + lines[501:]) + "\n", encoding="utf-8")
+    report = update_index(corpus_dir, index_dir, procs=2)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 1, 1, 600)
+    assert hits(index_dir, "body", "peruskorjaus") == {"uusi-7"}
+    assert len(stored(index_dir)) == 601 and "uusi-500" not in stored(index_dir)

@@ -7,6 +7,7 @@ the wrong schema: it is rebuilt beside the old one, which is removed once the ne
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -45,11 +46,14 @@ def create_index(index_dir: Path) -> FileIndex:
 
 
 def remove_other_versions(index_dir: Path) -> None:
-    """Delete the files of indexes of other schema versions in `index_dir`."""
+    """Delete the files (and a killed run's temporary folder) of indexes of other schema versions."""
     names = [name for name in _generations(index_dir) if name != INDEX_NAME]
     for path in index_dir.iterdir():
-        if any(path.name.startswith((f"_{name}_", f"{name}_")) for name in names) and path.is_file():
-            path.unlink(missing_ok=True)
+        if any(path.name.startswith((f"_{name}_", f"{name}_", f"{name}.")) for name in names):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _generations(index_dir: Path) -> dict[str, int]:

@@ -21,7 +21,7 @@ from search.index.parallel import SegmentWorkers, commit_with
 from search.index.store import create_index, open_index, remove_other_versions
 
 # Worker processes pay off only for many bulletins; a few are written faster in this process.
-PARALLEL_FROM = 500
+PARALLEL_FROM = 200
 LIMIT_MB = 128
 
 
