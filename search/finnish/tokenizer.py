@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -21,9 +22,17 @@ WORD = re.compile(
 MAX_WORD = 64
 
 
-def words(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield (word, start, end) for every word of `text`, offsets into `text` itself."""
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(word, start, end) for every word of `text`, offsets into `text` itself.
+
+    The last few texts are remembered: the index analyses one text for several fields."""
+    return _words(text)
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> tuple[tuple[str, int, int], ...]:
     norm, origin = normalize(text)
+    found = []
     for match in WORD.finditer(norm):
         word = match.group()
         if len(word) > MAX_WORD:
@@ -32,7 +41,8 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
         if origin is not None:
             start = origin[start]
             end = origin[end] if end < len(origin) else len(text)
-        yield word, start, end
+        found.append((word, start, end))
+    return tuple(found)
 
 
 class FinnishTokenizer(Tokenizer):

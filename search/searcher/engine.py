@@ -3,10 +3,12 @@
 A query's hits come in two tiers: first the bulletins that hold every query word, then (for a
 query of several words) those that hold only some of them. Measured on the dev set, letting the
 partial matches follow beats showing them only when no bulletin holds every word
-(benchmarks/relevance.py prints both)."""
+(benchmarks/relevance.py prints both). Within a tier the best hits by BM25 are re-ranked with a
+bonus where query words stand next to each other."""
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import Counter
@@ -15,17 +17,17 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from whoosh import query as q
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from search.errors import QueryError
 from search.index.store import open_index
-from search.searcher.docsets import DocSets
+from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.matching import QueryMatcher
+from search.searcher.postings import Scores, TermScores
 from search.searcher.query import DateRange, ParsedQuery, parse_query
-from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, weighting
+from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
 from search.searcher.results import (MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span,
                                      StoredBulletin)
 from search.searcher.snippets import highlight, snippet
@@ -33,23 +35,31 @@ from search.searcher.suggest import suggest
 
 Partial = Literal["follow", "fallback"]
 
-
-@dataclass(frozen=True)
-class _Tier:
-    query: q.Query
-    docs: frozenset[int]
+# How many of a tier's best hits the proximity bonus may reorder.
+RERANK = 100
 
 
-class _View:
-    """One thread's searcher over one generation of the index, with what it caches."""
+class _Generation:
+    """What the threads share about one generation of the index: its bulletins' years and dates,
+    and the cached term scores."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-        self.docsets = DocSets(searcher)
+    def __init__(self, searcher: Searcher, weights: Weights) -> None:
         reader = searcher.reader()
+        self.live = frozenset(reader.all_doc_ids())
         years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
-        self.years = {docnum: years[docnum] for docnum in self.docsets.all}
-        self.dates = {docnum: dates[docnum].date() for docnum in self.docsets.all}
+        self.years = {docnum: years[docnum] for docnum in self.live}
+        self.dates = {docnum: dates[docnum].date() for docnum in self.live}
+        self.terms = TermScores(self.live, weights.k1, weights.b)
+
+
+@dataclass
+class _View:
+    searcher: Searcher
+    shared: _Generation
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.searcher, self.shared.terms)
 
 
 class BulletinSearch:
@@ -62,6 +72,8 @@ class BulletinSearch:
         self.partial = partial
         self._index: FileIndex = open_index(self.index_dir)
         self._local = threading.local()
+        self._generations: dict[int, _Generation] = {}
+        self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> SearchResult:
         """The hits of one page, the total, the year facets and a did-you-mean suggestion.
@@ -70,23 +82,21 @@ class BulletinSearch:
         _check(request)
         parsed = parse_query(request.query)
         view = self._view()
-        allowed = _allowed(view, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
+        allowed = _allowed(view.shared, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
         tiers = self._tiers(view, parsed, allowed)
         matcher = QueryMatcher(parsed)
         hits = tuple(self._hit(view, docnum, score, matcher, request.explain)
-                     for docnum, score in _ranked(view, tiers, request))
-        matched = frozenset().union(*(tier.docs for tier in tiers))
-        complete = len(tiers[0].docs)
-        years = Counter(view.years[docnum] for docnum in matched)
+                     for docnum, score in self._page(view, parsed, tiers, request))
+        years = Counter(view.shared.years[docnum] for tier in tiers for docnum in tier)
         return SearchResult(
             request=request,
-            total=len(matched),
+            total=sum(map(len, tiers)),
             hits=hits,
             facets={"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}},
             suggestion=suggest(request.query, parsed, view.searcher.reader()),
-            related=not complete and bool(matched),
-            complete=complete,
+            related=not tiers[0] and any(tiers),
             seconds=time.perf_counter() - started,
+            complete=len(tiers[0]),
         )
 
     def bulletin(self, bulletin_id: str) -> StoredBulletin | None:
@@ -102,22 +112,65 @@ class BulletinSearch:
         return highlight(text, QueryMatcher(parse_query(query)).find(text))
 
     def _view(self) -> _View:
-        view: _View | None = getattr(self._local, "view", None)
-        if view is None:
-            view = _View(self._index.searcher(weighting=weighting(self.weights)))
-        elif not view.searcher.up_to_date():
-            view = _View(view.searcher.refresh())
-        self._local.view = view
-        return view
+        searcher: Searcher | None = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._index.searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        generation = searcher.reader().generation()
+        with self._lock:
+            shared = self._generations.get(generation)
+            if shared is None:
+                shared = _Generation(searcher, self.weights)
+                # Older generations go: threads still on them build their own until they refresh.
+                self._generations = {generation: shared}
+        return _View(searcher, shared)
 
-    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int]) -> list[_Tier]:
-        """The bulletins with every query word, then (unless they come only as a fallback) those with some."""
-        strict = all_words(parsed, self.weights)
-        complete = _Tier(strict, view.docsets.of(strict) & allowed)
-        if len(parsed.required) < 2 or (self.partial == "fallback" and complete.docs):
+    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[Scores]:
+        """{docnum: score} of the bulletins with every query word, then of those with only some
+        (unless partial matches come only as a fallback and the first tier has hits)."""
+        evaluator = view.evaluator
+        complete = _only(evaluator.scores(all_words(parsed, self.weights)), allowed)
+        if len(parsed.required) < 2 or (self.partial == "fallback" and complete):
             return [complete]
-        loose = any_word(parsed, self.weights)
-        return [complete, _Tier(loose, (view.docsets.of(loose) & allowed) - complete.docs)]
+        some = _only(evaluator.scores(any_word(parsed, self.weights)), allowed)
+        return [complete, {docnum: score for docnum, score in some.items() if docnum not in complete}]
+
+    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[Scores],
+              request: SearchRequest) -> list[tuple[int, float]]:
+        """(docnum, score) of the hits on the requested page: the tiers one after another, each in
+        the requested order."""
+        skip, wanted = (request.page - 1) * request.page_size, request.page_size
+        ranked: list[tuple[int, float]] = []
+        for tier in tiers:
+            if skip >= len(tier):
+                skip -= len(tier)
+                continue
+            page = self._ordered(view, parsed, tier, skip + wanted, request.sort)[skip:skip + wanted]
+            ranked += page
+            wanted -= len(page)
+            skip = 0
+            if not wanted:
+                break
+        return ranked
+
+    def _ordered(self, view: _View, parsed: ParsedQuery, tier: Scores, limit: int,
+                 sort: str) -> list[tuple[int, float]]:
+        """The first `limit` hits of the tier in the `sort` order."""
+        if sort != "relevance":
+            dates = view.shared.dates
+            docs = heapq.nlargest(limit, tier, key=lambda d: (dates[d], d)) if sort == "newest" \
+                else heapq.nsmallest(limit, tier, key=lambda d: (dates[d], d))
+            return [(docnum, tier[docnum]) for docnum in docs]
+        best = heapq.nlargest(max(limit, RERANK), tier.items(), key=lambda item: (item[1], -item[0]))
+        near = proximity(parsed, self.weights)
+        if near is not None:
+            bonus = view.evaluator.scores(near, within={docnum for docnum, _ in best[:RERANK]})
+            reranked = sorted(((docnum, score + bonus.get(docnum, 0.0)) for docnum, score in best[:RERANK]),
+                              key=lambda item: (-item[1], item[0]))
+            best = reranked + best[RERANK:]
+        return best[:limit]
 
     def _hit(self, view: _View, docnum: int, score: float, matcher: QueryMatcher, explained: bool) -> Hit:
         fields = view.searcher.stored_fields(docnum)
@@ -139,41 +192,14 @@ def _check(request: SearchRequest) -> None:
         raise QueryError(f"the dates run backwards: from {request.date_from} is after to {request.date_to}")
 
 
-def _allowed(view: _View, dates: DateRange, year: int | None) -> frozenset[int]:
-    """The bulletins within the dates and of the year."""
+def _allowed(shared: _Generation, dates: DateRange, year: int | None) -> frozenset[int] | None:
+    """The bulletins within the dates and of the year; None when nothing is filtered out."""
     if dates == DateRange() and year is None:
-        return view.docsets.all
+        return None
     first, last = dates.first or date.min, dates.last or date.max
-    return frozenset(docnum for docnum, day in view.dates.items()
-                     if first <= day <= last and (year is None or view.years[docnum] == year))
+    return frozenset(docnum for docnum, day in shared.dates.items()
+                     if first <= day <= last and (year is None or shared.years[docnum] == year))
 
 
-def _ranked(view: _View, tiers: list[_Tier], request: SearchRequest) -> list[tuple[int, float]]:
-    """(docnum, score) of the hits on the requested page: the tiers one after another, each in the
-    requested order."""
-    skip, wanted = (request.page - 1) * request.page_size, request.page_size
-    ranked: list[tuple[int, float]] = []
-    for tier in tiers:
-        if skip >= len(tier.docs):
-            skip -= len(tier.docs)
-            continue
-        page = _top(view, tier, skip + wanted, request.sort)[skip:]
-        ranked += page
-        wanted -= len(page)
-        skip = 0
-        if not wanted:
-            break
-    return ranked
-
-
-def _top(view: _View, tier: _Tier, limit: int, sort: str) -> list[tuple[int, float]]:
-    """The first `limit` hits of the tier in the `sort` order, with their relevance scores."""
-    if sort == "relevance":
-        docs = tier.docs
-    else:
-        docs = sorted(tier.docs, key=lambda docnum: (view.dates[docnum], docnum), reverse=sort == "newest")[:limit]
-    results = view.searcher.search(tier.query, filter=set(docs), limit=limit, terms=False)
-    scores = {hit.docnum: hit.score for hit in results}
-    if sort == "relevance":
-        return list(scores.items())
-    return [(docnum, scores.get(docnum, 0.0)) for docnum in docs]
+def _only(scores: Scores, allowed: frozenset[int] | None) -> Scores:
+    return scores if allowed is None else {docnum: score for docnum, score in scores.items() if docnum in allowed}
