@@ -7,7 +7,7 @@ TEST_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test setup test-setup index benchmark clean
+.PHONY: serve test setup test-setup index clean
 
 ## serve: install everything, index corpus/ and serve the search page on http://127.0.0.1:5000
 serve: setup
@@ -39,4 +39,4 @@ index: setup
 	$(BIN)/bulletins index
 
 clean:
-	rm -rf $(VENV) index/_* index/*.toc index/*.seg index/*.pos
+	rm -rf $(VENV) index/_* index/*.toc index/*.seg index/*.pos index/*.lock
