@@ -16,6 +16,8 @@ from search.index.progress import progress_for
 from search.index.stats import index_stats
 from search.index.watch import CorpusWatcher
 from search.index.writer import IndexReport, update_index
+from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult
+from search.searcher.query import parse_day
 
 
 class _Commands(click.Group):
@@ -154,8 +156,6 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
 
 def _day(last: bool):
     """A click callback turning YYYY, YYYY-MM or YYYY-MM-DD into its first (or last) day."""
-    from search.searcher.query import parse_day
-
     def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
         try:
             return parse_day(value, last) if value else None
@@ -164,12 +164,11 @@ def _day(last: bool):
     return convert
 
 
-@main.command("search")
+@main.command("search", context_settings={"ignore_unknown_options": True})  # -word is a query word
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
-@click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "newest", "oldest"]),
-              help="Order of the hits.")
+@click.option("--sort", default="relevance", show_default=True, type=click.Choice(SORTS), help="Order of the hits.")
 @click.option("--from", "date_from", metavar="DATE", callback=_day(last=False),
               help="Only bulletins from this date on: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", callback=_day(last=True),
@@ -193,8 +192,8 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
       date:2020  date:2020-11  date:2019..2021  date:..2020-06   bulletins of those dates
 
     A compound is also found by its parts (hautomo finds yrityshautomopalvelujen). Common words
-    (ja, tai, että, …) are not indexed. Quote the query for the shell when it holds quotes or
-    starts with -: bulletins search -- '"kuusi innovaatiohaastetta" -korona'.
+    (ja, tai, että, …) are not indexed. Quote a phrase for the shell too:
+    bulletins search '"kuusi innovaatiohaastetta"' -korona.
 
     \b
     With --json the output is one object:
@@ -208,8 +207,6 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
 
     Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
     """
-    from search.searcher import BulletinSearch, SearchRequest
-
     searcher = BulletinSearch(config.index_dir(index))
     result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, sort=sort,
                                            page=page, page_size=limit, explain=explain))
@@ -219,7 +216,7 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     _print_result(result)
 
 
-def _print_result(result) -> None:
+def _print_result(result: SearchResult) -> None:
     """The hits as text: title, date and snippet with the matches in colour (on a terminal), then the total."""
     if result.suggestion:
         click.echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")

@@ -1,8 +1,9 @@
 """BulletinSearch: the one search API that the CLI and the web app call.
 
-A query's hits come in two tiers: first the bulletins that hold every query word, then (for a
-query of several words) those that hold only some of them. Measured on the dev set, letting the
-partial matches follow beats showing them only when no bulletin holds every word
+A query's hits come in two tiers: first the bulletins that hold every query word (in any
+inflection, or as a part of a compound), then those that hold only some of them or hold a
+compound query word only as its separate parts. Measured on the dev set, letting the partial
+matches follow beats showing them only when no bulletin holds every word
 (benchmarks/relevance.py prints both). Within a tier the best hits by BM25 are re-ranked with a
 bonus where query words stand next to each other."""
 
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from whoosh import query as q
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
@@ -25,7 +27,7 @@ from search.index.store import open_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.matching import QueryMatcher
-from search.searcher.postings import Scores, TermScores
+from search.searcher.postings import TermScores
 from search.searcher.query import DateRange, ParsedQuery, parse_query
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
 from search.searcher.results import (MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span,
@@ -36,7 +38,7 @@ from search.searcher.suggest import suggest
 Partial = Literal["follow", "fallback"]
 
 # How many of a tier's best hits the proximity bonus may reorder.
-RERANK = 100
+RERANK = 30
 
 
 class _Generation:
@@ -54,12 +56,29 @@ class _Generation:
 
 @dataclass
 class _View:
+    """One search's view: the thread's searcher, the generation's shared data, an evaluator."""
+
     searcher: Searcher
     shared: _Generation
+    evaluator: Evaluator
 
-    @property
-    def evaluator(self) -> Evaluator:
-        return Evaluator(self.searcher, self.shared.terms)
+
+@dataclass(frozen=True)
+class Ranking:
+    """A search before its hits are read: the page's (docnum, score) pairs, how many bulletins
+    match, how many of them hold every query word, and the year facets."""
+
+    parsed: ParsedQuery
+    page: tuple[tuple[int, float], ...]
+    total: int
+    complete: int
+    facets: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class _Tier:
+    query: q.Query
+    docs: set[int]
 
 
 class BulletinSearch:
@@ -72,31 +91,44 @@ class BulletinSearch:
         self.partial = partial
         self._index: FileIndex = open_index(self.index_dir)
         self._local = threading.local()
-        self._generations: dict[int, _Generation] = {}
+        self._generations: dict[tuple[str, int], _Generation] = {}
         self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> SearchResult:
         """The hits of one page, the total, the year facets and a did-you-mean suggestion.
         Raise QueryError for a query or parameter that cannot be understood."""
         started = time.perf_counter()
-        _check(request)
-        parsed = parse_query(request.query)
         view = self._view()
-        allowed = _allowed(view.shared, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
-        tiers = self._tiers(view, parsed, allowed)
-        matcher = QueryMatcher(parsed)
-        hits = tuple(self._hit(view, docnum, score, matcher, request.explain)
-                     for docnum, score in self._page(view, parsed, tiers, request))
-        years = Counter(view.shared.years[docnum] for tier in tiers for docnum in tier)
+        ranking = self._rank(view, request)
+        matcher = QueryMatcher(ranking.parsed)
         return SearchResult(
             request=request,
-            total=sum(map(len, tiers)),
-            hits=hits,
-            facets={"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}},
-            suggestion=suggest(request.query, parsed, view.searcher.reader()),
-            related=not tiers[0] and any(tiers),
+            total=ranking.total,
+            hits=tuple(self._hit(view, docnum, score, matcher, request.explain) for docnum, score in ranking.page),
+            facets=ranking.facets,
+            suggestion=suggest(request.query, ranking.parsed, view.searcher.reader()),
+            related=not ranking.complete and bool(ranking.total),
             seconds=time.perf_counter() - started,
-            complete=len(tiers[0]),
+            complete=ranking.complete,
+        )
+
+    def rank(self, request: SearchRequest) -> Ranking:
+        """The search without its hits' text: which bulletins the page holds, the total and the
+        facets. Raise QueryError as `search` does."""
+        return self._rank(self._view(), request)
+
+    def _rank(self, view: _View, request: SearchRequest) -> Ranking:
+        _check(request)
+        parsed = parse_query(request.query)
+        allowed = _allowed(view.shared, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
+        tiers = self._tiers(view, parsed, allowed)
+        years = Counter(view.shared.years[docnum] for tier in tiers for docnum in tier.docs)
+        return Ranking(
+            parsed=parsed,
+            page=tuple(self._page(view, parsed, tiers, request)),
+            total=sum(len(tier.docs) for tier in tiers),
+            complete=len(tiers[0].docs),
+            facets={"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}},
         )
 
     def bulletin(self, bulletin_id: str) -> StoredBulletin | None:
@@ -112,40 +144,44 @@ class BulletinSearch:
         return highlight(text, QueryMatcher(parse_query(query)).find(text))
 
     def _view(self) -> _View:
+        """This thread's searcher, renewed when the index has changed, with the shared data of its
+        generation."""
         searcher: Searcher | None = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._index.searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
-        self._local.searcher = searcher
-        generation = searcher.reader().generation()
+        if searcher is None or not searcher.up_to_date():
+            if searcher is not None:
+                searcher.close()
+            if self._index.latest_generation() < 0:  # rebuilt under a new schema version's name
+                self._index = open_index(self.index_dir)
+            searcher = self._local.searcher = self._index.searcher()
+            self._local.generation = (self._index.indexname, searcher.reader().generation())
         with self._lock:
-            shared = self._generations.get(generation)
+            shared = self._generations.get(self._local.generation)
             if shared is None:
                 shared = _Generation(searcher, self.weights)
-                # Older generations go: threads still on them build their own until they refresh.
-                self._generations = {generation: shared}
-        return _View(searcher, shared)
+                # Older generations go: a thread still on one builds its own until it renews.
+                self._generations = {self._local.generation: shared}
+        return _View(searcher, shared, Evaluator(searcher, shared.terms))
 
-    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[Scores]:
-        """{docnum: score} of the bulletins with every query word, then of those with only some
-        (unless partial matches come only as a fallback and the first tier has hits)."""
-        evaluator = view.evaluator
-        complete = _only(evaluator.scores(all_words(parsed, self.weights)), allowed)
-        if len(parsed.required) < 2 or (self.partial == "fallback" and complete):
+    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[_Tier]:
+        """The bulletins with every query word, then those with only some, or with a compound query
+        word only as its parts (unless partial matches come only as a fallback and the first tier
+        has hits)."""
+        complete = _Tier(all_words(parsed, self.weights),
+                         _only(view.evaluator.docs(all_words(parsed, self.weights, split=False)), allowed))
+        if self.partial == "fallback" and complete.docs:
             return [complete]
-        some = _only(evaluator.scores(any_word(parsed, self.weights)), allowed)
-        return [complete, {docnum: score for docnum, score in some.items() if docnum not in complete}]
+        loose = any_word(parsed, self.weights)
+        return [complete, _Tier(loose, _only(view.evaluator.docs(loose), allowed) - complete.docs)]
 
-    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[Scores],
+    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier],
               request: SearchRequest) -> list[tuple[int, float]]:
         """(docnum, score) of the hits on the requested page: the tiers one after another, each in
         the requested order."""
         skip, wanted = (request.page - 1) * request.page_size, request.page_size
         ranked: list[tuple[int, float]] = []
         for tier in tiers:
-            if skip >= len(tier):
-                skip -= len(tier)
+            if skip >= len(tier.docs):
+                skip -= len(tier.docs)
                 continue
             page = self._ordered(view, parsed, tier, skip + wanted, request.sort)[skip:skip + wanted]
             ranked += page
@@ -155,18 +191,21 @@ class BulletinSearch:
                 break
         return ranked
 
-    def _ordered(self, view: _View, parsed: ParsedQuery, tier: Scores, limit: int,
+    def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int,
                  sort: str) -> list[tuple[int, float]]:
-        """The first `limit` hits of the tier in the `sort` order."""
+        """The first `limit` hits of the tier in the `sort` order, with their scores."""
         if sort != "relevance":
             dates = view.shared.dates
-            docs = heapq.nlargest(limit, tier, key=lambda d: (dates[d], d)) if sort == "newest" \
-                else heapq.nsmallest(limit, tier, key=lambda d: (dates[d], d))
-            return [(docnum, tier[docnum]) for docnum in docs]
-        best = heapq.nlargest(max(limit, RERANK), tier.items(), key=lambda item: (item[1], -item[0]))
+            pick = heapq.nlargest if sort == "newest" else heapq.nsmallest
+            docs = pick(limit, tier.docs, key=lambda docnum: (dates[docnum], docnum))
+            scores = view.evaluator.scores(tier.query, docs)
+            return [(docnum, scores[docnum]) for docnum in docs]
+        scores = view.evaluator.scores(tier.query, tier.docs)
+        best = heapq.nlargest(max(limit, RERANK), scores.items(), key=lambda item: (item[1], -item[0]))
         near = proximity(parsed, self.weights)
         if near is not None:
-            bonus = view.evaluator.scores(near, within={docnum for docnum, _ in best[:RERANK]})
+            top = {docnum for docnum, _ in best[:RERANK]}
+            bonus = view.evaluator.scores(near, view.evaluator.docs(near, within=top))
             reranked = sorted(((docnum, score + bonus.get(docnum, 0.0)) for docnum, score in best[:RERANK]),
                               key=lambda item: (-item[1], item[0]))
             best = reranked + best[RERANK:]
@@ -201,5 +240,5 @@ def _allowed(shared: _Generation, dates: DateRange, year: int | None) -> frozens
                      if first <= day <= last and (year is None or shared.years[docnum] == year))
 
 
-def _only(scores: Scores, allowed: frozenset[int] | None) -> Scores:
-    return scores if allowed is None else {docnum: score for docnum, score in scores.items() if docnum in allowed}
+def _only(docs: set[int], allowed: frozenset[int] | None) -> set[int]:
+    return docs if allowed is None else docs & allowed

@@ -1,126 +1,134 @@
-"""Runs a Whoosh query over cached term scores: {docnum: score} of every bulletin it matches.
+"""Runs a Whoosh query over cached term scores, in two steps: which bulletins it matches (set
+operations on posting lists), then, only for the bulletins that need one, their score.
 
-The scores are those of Whoosh's own matchers (a compound query sums its parts, a boost
-multiplies), computed with dict and set operations instead of one matcher call per posting.
-Phrases are checked with Whoosh's span matchers, but only on the bulletins that hold every word."""
+The scores are those Whoosh's own matchers give (a compound query adds up its parts, a boost
+multiplies), worked out as one weighted sum of term scores per bulletin instead of one matcher
+call per posting. A phrase (SpanNear over SpanOr, each word at a fixed distance from the one
+before) is checked by reading its terms' positions, only in the bulletins that hold every word."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from whoosh import query as q
 from whoosh.query.spans import SpanQuery
 from whoosh.searching import Searcher
 
-from search.searcher.postings import Scores, TermScores
+from search.searcher.postings import Scores, TermScores, read_positions
 
 # A prefix matches at most this many terms (the first in alphabetical order).
 MAX_PREFIX_TERMS = 200
 
+# A query's score as a weighted sum: (weight, scores of a term or of a phrase).
+Sum = list[tuple[float, Scores]]
+
 
 class Evaluator:
-    """Scores queries with the calling thread's searcher and the shared term scores."""
+    """Evaluates queries with the calling thread's searcher and the shared term scores. Keeps the
+    phrases it has checked: make one per search."""
 
     def __init__(self, searcher: Searcher, terms: TermScores) -> None:
         self.searcher = searcher
         self.terms = terms
+        self._phrases: dict[q.Query, tuple[set[int], Scores]] = {}
 
-    def scores(self, query: q.Query, within: set[int] | None = None) -> Scores:
-        """{docnum: score} of the bulletins `query` matches; phrases are checked only `within` these."""
+    def docs(self, query: q.Query, within: set[int] | None = None) -> set[int]:
+        """The bulletins `query` matches; phrases are checked only `within` these."""
         if isinstance(query, SpanQuery):
-            return self._phrase(query, within)  # span queries ignore boosts: their terms carry them
+            return set(self._phrase(query, within))
         if isinstance(query, q.Term):
-            return _boosted(self.terms.of(self.searcher, query.fieldname, query.text), query.boost)
+            return set(self._term(query))
         if isinstance(query, q.Prefix):
-            terms = [q.Term(query.fieldname, text.decode("utf-8"))
-                     for text, _ in zip(self.searcher.reader().expand_prefix(query.fieldname, query.text),
-                                        range(MAX_PREFIX_TERMS))]
-            return self.scores(q.Or(terms, boost=query.boost), within)
+            return self.docs(self._expand(query))
         if isinstance(query, q.Every):
-            return dict.fromkeys(self.terms.live, 1.0)
-        if query is q.NullQuery:
-            return {}
+            return set(self.terms.live)
         if isinstance(query, q.AndNot):
-            excluded = self.scores(query.b)
-            return {docnum: score for docnum, score in self.scores(query.a, within).items() if docnum not in excluded}
-        if isinstance(query, q.AndMaybe):
-            required = self.scores(query.a, within)
-            return _sum([required, self.scores(query.b, set(required))], keep=required)
-        parts = [self.scores(sub, within) for sub in query.subqueries]
-        if isinstance(query, q.DisjunctionMax):
-            merged = _max(parts)
-        elif isinstance(query, q.And):
-            merged = _sum(parts, keep=_common(parts))
-        elif isinstance(query, q.Or):
-            merged = _sum(parts)
-        else:
-            raise TypeError(f"cannot evaluate {type(query).__name__}")
-        return _boosted(merged, query.boost)
+            return self.docs(query.a, within) - self.docs(query.b)
+        if isinstance(query, q.And):
+            parts = sorted((self.docs(sub, within) for sub in query.subqueries), key=len)
+            return parts[0].intersection(*parts[1:]) if parts else set()
+        if isinstance(query, q.Or):
+            return set().union(*(self.docs(sub, within) for sub in query.subqueries))
+        raise TypeError(f"cannot evaluate {type(query).__name__}")
+
+    def scores(self, query: q.Query, docs: Iterable[int]) -> Scores:
+        """{docnum: score} of `docs`, which `query` must match."""
+        total: Scores = dict.fromkeys(docs, 0.0)
+        for weight, scores in self._sum(query, set(total)):
+            if len(scores) < len(total):
+                for docnum, score in scores.items():
+                    if docnum in total:
+                        total[docnum] += weight * score
+            else:
+                for docnum in total:
+                    total[docnum] += weight * scores.get(docnum, 0.0)
+        return total
+
+    def _sum(self, query: q.Query, within: set[int], boost: float = 1.0) -> Sum:
+        """The score of `query` on a bulletin (of `within`) it matches, as a weighted sum of tables.
+        (A part of an Or that does not match adds nothing: no table has the bulletin.)"""
+        if isinstance(query, SpanQuery):
+            return [(boost, self._phrase(query, within))]  # span queries ignore boosts: their terms carry them
+        boost *= query.boost
+        if isinstance(query, q.Term):
+            return [(boost, self._term(query))]
+        if isinstance(query, q.Prefix):
+            return self._sum(self._expand(query), within, boost)
+        if isinstance(query, q.Every):
+            return [(boost, dict.fromkeys(self.terms.live, 1.0))]
+        if isinstance(query, q.AndNot):
+            return self._sum(query.a, within, boost)
+        if isinstance(query, q.Or | q.And):
+            return [part for sub in query.subqueries for part in self._sum(sub, within, boost)]
+        raise TypeError(f"cannot evaluate {type(query).__name__}")
+
+    def _term(self, term: q.Term) -> Scores:
+        return self.terms.of(self.searcher, term.fieldname, term.text)
+
+    def _expand(self, prefix: q.Prefix) -> q.Or:
+        texts = self.searcher.reader().expand_prefix(prefix.fieldname, prefix.text)
+        return q.Or([q.Term(prefix.fieldname, text.decode("utf-8")) for text, _ in zip(texts, range(MAX_PREFIX_TERMS))],
+                    boost=prefix.boost)
 
     def _phrase(self, query: SpanQuery, within: set[int] | None) -> Scores:
-        """The term scores summed on the bulletins where the span query really matches."""
+        """The summed (boosted) term scores of the bulletins where the phrase really stands, among
+        those `within` (all, when None). Each bulletin is checked once per search."""
+        checked, found = self._phrases.setdefault(query, (set(), {}))
         words = _span_words(query)
-        candidates = _common([_sum([self.scores(term) for term in word]) for word in words])
+        tables = [[(term.boost, self._term(term)) for term in terms] for _, terms in words]
+        candidates = _common([set().union(*(table for _, table in word)) for word in tables])
         if within is not None:
             candidates &= within
-        found = self._span_matches(query, sorted(candidates))
-        return _sum([self.scores(term) for word in words for term in word], keep=found)
+        todo = sorted(candidates - checked)
+        checked.update(todo)
+        # Word by word, the least common first, keeping the places where the phrase may start:
+        # each next word is read only in the bulletins still in the running.
+        starts: dict[int, set[int]] | None = None
+        for (offset, terms), word in sorted(zip(words, tables), key=lambda pair: sum(len(t) for _, t in pair[1])):
+            docs = todo if starts is None else sorted(starts)
+            found_at = [self._positions(term, docs) for term in terms]
+            places = {docnum: {place - offset for table in found_at for place in table.get(docnum, ())}
+                      for docnum in docs}
+            starts = {docnum: (place if starts is None else starts[docnum] & place) for docnum, place in places.items()}
+            starts = {docnum: place for docnum, place in starts.items() if place}
+        for docnum in starts or ():
+            found[docnum] = sum(boost * table.get(docnum, 0.0) for word in tables for boost, table in word)
+        return found if within is None else {docnum: score for docnum, score in found.items() if docnum in within}
 
-    def _span_matches(self, query: SpanQuery, candidates: list[int]) -> set[int]:
-        found: set[int] = set()
-        for searcher, base in self.searcher.leaf_searchers():
-            end = base + searcher.doc_count_all()
-            local = [docnum - base for docnum in candidates if base <= docnum < end]
-            if not local:
-                continue
-            matcher = query.matcher(searcher)
-            for docnum in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if matcher.is_active() and matcher.id() == docnum:
-                    found.add(base + docnum)
-        return found
+    def _positions(self, term: q.Term, docs: list[int]) -> dict[int, list[int]]:
+        return read_positions(self.searcher.reader(), term.fieldname, term.text, docs)
 
 
-def _span_words(query: q.Query) -> list[list[q.Term]]:
-    """The terms of each word of a phrase (several for a word of several lemmas)."""
+def _span_words(query: q.Query, offset: int = 0) -> list[tuple[int, list[q.Term]]]:
+    """The words of a phrase: each one's distance from the first, and its terms (one per lemma)."""
     if isinstance(query, q.Term):
-        return [[query]]
+        return [(offset, [query])]
     if hasattr(query, "subqs"):  # SpanOr: the lemmas of one word
-        return [[term for sub in query.subqs for word in _span_words(sub) for term in word]]
-    return _span_words(query.a) + _span_words(query.b)  # SpanNear
+        return [(offset, [term for sub in query.subqs for _, terms in _span_words(sub) for term in terms])]
+    first = _span_words(query.a, offset)  # SpanNear: b stands `slop` (= mindist) words after a's end
+    return first + _span_words(query.b, first[-1][0] + query.slop)
 
 
-def _boosted(scores: Scores, boost: float) -> Scores:
-    return scores if boost == 1.0 else {docnum: score * boost for docnum, score in scores.items()}
-
-
-def _common(parts: list[Scores]) -> set[int]:
-    if not parts:
-        return set()
-    ordered = sorted(parts, key=len)
-    return set(ordered[0]).intersection(*ordered[1:])
-
-
-def _sum(parts: list[Scores], keep: set[int] | dict | None = None) -> Scores:
-    """The scores added up, over the documents in `keep` (every document when None)."""
-    if keep is not None:
-        return {docnum: sum(part.get(docnum, 0.0) for part in parts) for docnum in keep}
-    if not parts:
-        return {}
-    biggest = max(range(len(parts)), key=lambda i: len(parts[i]))
-    merged = dict(parts[biggest])
-    for i, part in enumerate(parts):
-        if i != biggest:
-            for docnum, score in part.items():
-                merged[docnum] = merged.get(docnum, 0.0) + score
-    return merged
-
-
-def _max(parts: list[Scores]) -> Scores:
-    merged: Scores = {}
-    for part in parts:
-        for docnum, score in part.items():
-            if score > merged.get(docnum, 0.0):
-                merged[docnum] = score
-    return merged
+def _common(sets: list[set[int]]) -> set[int]:
+    ordered = sorted(sets, key=len)
+    return ordered[0].intersection(*ordered[1:]) if ordered else set()

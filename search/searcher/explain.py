@@ -6,12 +6,17 @@ from search.finnish import surface
 from search.searcher.matching import Found
 from search.searcher.results import Match
 
+_ORDER = {"exact": 0, "lemma": 1, "part": 2}
+
 
 def explain(found: list[Found]) -> tuple[Match, ...]:
-    """Each (query word, bulletin word, how) once, in the order the bulletin first has them;
-    inflections of one bulletin word that differ only in case count as one."""
+    """Each (query word, bulletin word, how) once: query words in the order the bulletin first has
+    them, then exact matches, other inflections and compound parts, each in the bulletin's order.
+    Forms of a bulletin word that differ only in case count as one."""
     seen: dict[tuple[str, str, str], Match] = {}
     for word in found:
         for query_word, how in word.matches:
             seen.setdefault((query_word, surface(word.word), how), Match(query_word, word.word, how))
-    return tuple(seen.values())
+    first = {match.query_word: None for match in seen.values()}
+    rank = {query_word: i for i, query_word in enumerate(first)}
+    return tuple(sorted(seen.values(), key=lambda match: (rank[match.query_word], _ORDER[match.how])))

@@ -13,7 +13,6 @@ from collections import OrderedDict
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher, WrappingMatcher
 from whoosh.reading import IndexReader
-from whoosh.scoring import bm25
 from whoosh.searching import Searcher
 
 Scores = dict[int, float]
@@ -31,6 +30,38 @@ def read_postings(reader: IndexReader, field: str, text: str) -> Scores:
         for docnum, weight in _items(matcher):
             weights[base + docnum] = weight
     return weights
+
+
+def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, list[int]]:
+    """Where the term stands in each of `docs` (sorted) that has it. Skipping to each document reads
+    less when they are few next to the term's postings; reading whole blocks is quicker when not."""
+    positions: dict[int, list[int]] = {}
+    for segment, base in reader.leaf_readers():
+        local = [docnum - base for docnum in docs if base <= docnum < base + segment.doc_count_all()]
+        if not local or (field, text) not in segment:
+            continue
+        matcher = segment.postings(field, text)
+        while isinstance(matcher, WrappingMatcher):
+            matcher = matcher.child
+        decode = matcher.format.decode_as
+        if isinstance(matcher, W3LeafMatcher) and len(local) * 4 > segment.doc_frequency(field, text):
+            wanted = set(local)
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_values()
+                for docnum, value in zip(matcher._ids, matcher._values):
+                    if docnum in wanted:
+                        positions[base + docnum] = decode("positions", value)
+                matcher._next_block()
+            continue
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                positions[base + docnum] = decode("positions", matcher.value())
+    return positions
 
 
 def _items(matcher: Matcher) -> list[tuple[int, float]]:
@@ -54,12 +85,12 @@ def _items(matcher: Matcher) -> list[tuple[int, float]]:
 class TermScores:
     """BM25 scores of terms in the live documents of one index generation, cached (LRU)."""
 
-    def __init__(self, live: frozenset[int], k1: float, b: float, size: int = 20_000) -> None:
+    def __init__(self, live: frozenset[int], k1: float, b: float, size: int = 5000) -> None:
         self.live = live
         self.k1, self.b = k1, b
         self.size = size
         self._scores: OrderedDict[tuple[str, str], Scores] = OrderedDict()
-        self._lengths: dict[str, list[int]] = {}
+        self._norms_by_field: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher, field: str, text: str) -> Scores:
@@ -78,19 +109,21 @@ class TermScores:
         return scores
 
     def _score(self, searcher: Searcher, field: str, text: str) -> Scores:
+        """Whoosh's `bm25()` for every posting, with the length part worked out once per document."""
         reader = searcher.reader()
         weights = read_postings(reader, field, text)
         if not weights:
             return {}
-        idf, average = searcher.idf(field, text), searcher.avg_field_length(field) or 1
-        lengths = self._field_lengths(reader, field)
-        k1, b, live = self.k1, self.b, self.live
-        return {docnum: bm25(idf, weight, lengths[docnum], average, b, k1)
-                for docnum, weight in weights.items() if docnum in live}
+        lift = searcher.idf(field, text) * (self.k1 + 1)
+        norms, live = self._norms(searcher, field), self.live
+        return {docnum: lift * weight / (weight + norms[docnum]) for docnum, weight in weights.items() if docnum in live}
 
-    def _field_lengths(self, reader: IndexReader, field: str) -> list[int]:
-        lengths = self._lengths.get(field)
-        if lengths is None:
-            lengths = self._lengths[field] = [reader.doc_field_length(docnum, field)
-                                              for docnum in range(reader.doc_count_all())]
-        return lengths
+    def _norms(self, searcher: Searcher, field: str) -> list[float]:
+        """K1 * ((1 - B) + B * length / average length) of every document, for the field."""
+        norms = self._norms_by_field.get(field)
+        if norms is None:
+            reader = searcher.reader()
+            average, k1, b = searcher.avg_field_length(field) or 1, self.k1, self.b
+            norms = self._norms_by_field[field] = [k1 * ((1 - b) + b * (reader.doc_field_length(docnum, field) or 0) / average)
+                                            for docnum in range(reader.doc_count_all())]
+        return norms

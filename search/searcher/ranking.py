@@ -26,7 +26,7 @@ class Weights:
     exact: float = 0.5
     part: float = 1.0
     split: float = 0.3
-    near: float = 1.0
+    near: float = 2.0
     k1: float = 8.0
     b: float = 0.75
 
@@ -34,9 +34,11 @@ class Weights:
 WEIGHTS = Weights()
 
 
-def all_words(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query:
-    """Bulletins with every required group and none of the excluded terms."""
-    return _exclude(q.And([_group(group, weights) for group in parsed.required]), parsed, weights)
+def all_words(parsed: ParsedQuery, weights: Weights = WEIGHTS, split: bool = True) -> q.Query:
+    """Bulletins with every required group and none of the excluded terms. Without `split` a
+    compound query word counts only when found whole (in any inflection, or as a part of a longer
+    compound), not when found only as its own parts: those bulletins make the first tier."""
+    return _exclude(q.And([_group(group, weights, split) for group in parsed.required]), parsed, weights)
 
 
 def any_word(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query:
@@ -63,17 +65,18 @@ def _exclude(query: q.Query, parsed: ParsedQuery, weights: Weights) -> q.Query:
     return query
 
 
-def _group(group: tuple[Term, ...], weights: Weights) -> q.Query:
-    return q.Or([term_query(term, weights) for term in group]) if len(group) > 1 else term_query(group[0], weights)
+def _group(group: tuple[Term, ...], weights: Weights, split: bool = True) -> q.Query:
+    queries = [term_query(term, weights, split) for term in group]
+    return q.Or(queries) if len(queries) > 1 else queries[0]
 
 
-def term_query(term: Term, weights: Weights = WEIGHTS) -> q.Query:
-    """The query of one word, prefix or phrase."""
+def term_query(term: Term, weights: Weights = WEIGHTS, split: bool = True) -> q.Query:
+    """The query of one word, prefix or phrase; `split` lets a compound word match its parts."""
     if term.prefix:
         return _prefix_query(term.words[0].text, term.title_only, weights)
     if term.is_phrase:
         return _phrase_query(term.words, term.title_only, weights)
-    return _word_query(term.words[0].text, term.title_only, weights)
+    return _word_query(term.words[0].text, term.title_only, weights, split)
 
 
 def _lemmas(field: str, lemmas: tuple[str, ...], boost: float = 1.0) -> q.Query:
@@ -82,7 +85,7 @@ def _lemmas(field: str, lemmas: tuple[str, ...], boost: float = 1.0) -> q.Query:
     return q.Or([q.Term(field, lemma) for lemma in lemmas], boost=boost)
 
 
-def _word_query(word: str, title_only: bool, weights: Weights) -> q.Query:
+def _word_query(word: str, title_only: bool, weights: Weights, split: bool) -> q.Query:
     analysis = analyze_word(word)
     if title_only:
         return _lemmas("title", analysis.lemmas)
@@ -92,7 +95,7 @@ def _word_query(word: str, title_only: bool, weights: Weights) -> q.Query:
         q.Term("exact", surface(word), boost=weights.exact),
         _lemmas("parts", analysis.lemmas, weights.part),
     ]
-    for part in analysis.parts:
+    for part in analysis.parts if split else ():
         ways += [q.Term("body", part, boost=weights.split), q.Term("title", part, boost=weights.split * weights.title),
                  q.Term("parts", part, boost=weights.split * weights.part)]
     return q.Or(ways)

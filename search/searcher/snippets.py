@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from search.finnish import words
 from search.searcher.matching import Found
@@ -24,10 +23,15 @@ def highlight(text: str, found: list[Found]) -> tuple[Span, ...]:
 def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[Span, ...]:
     """The passage of about `size` characters with the most different query words (then the most
     matches), cut at word boundaries, "…" where cut, whitespace runs made single spaces."""
-    start = _best_start(found, size)
-    bounds = [(word_start, word_end) for _, word_start, word_end in words(text)]
-    first = next((s for s, _ in bounds if s >= start), 0) if start else 0
-    last = max((e for s, e in bounds if s >= first and e <= first + size), default=min(len(text), first + size))
+    first = _best_start(found, size)
+    if first:  # back to the start of the word, then on to the first word
+        first = max(text.rfind(" ", 0, first), text.rfind("\n", 0, first)) + 1
+        first += next((start for _, start, _ in words(text[first:first + size])), 0)
+    if len(text) - first <= size:  # the rest fits
+        last = len(text)
+    else:  # whole words only: one more character shows whether the last word goes on
+        ends = [end for _, _, end in words(text[first:first + size + 1]) if end <= size]
+        last = first + ends[-1] if ends else first + size
     spans = tuple(Span(_SPACE.sub(" ", span.text), span.matched) for span in _spans(text, first, last, found))
     if first > 0:
         spans = (Span(ELLIPSIS + " "), *spans)
@@ -38,21 +42,23 @@ def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[S
 
 def _best_start(found: list[Found], size: int) -> int:
     """Where the best window of `size` characters starts (0 without matches)."""
-    if not found:
-        return 0
     best, best_key = 0, (0, 0)
-    window: Counter[str] = Counter()
-    j = 0
-    for i, head in enumerate(found):
+    window: dict[str, int] = {}  # query word → its matches in the window
+    total, j = 0, 0
+    for head in found:
         while j < len(found) and found[j].end <= head.start - LEAD_CHARS + size:
-            window.update(query_word for query_word, _ in found[j].matches)
+            for query_word, _ in found[j].matches:
+                window[query_word] = window.get(query_word, 0) + 1
+                total += 1
             j += 1
-        key = (len(window), sum(window.values()))
-        if key > best_key:
-            best, best_key = head.start, key
-        window.subtract(query_word for query_word, _ in head.matches)
-        window += Counter()  # drop the words no longer in the window
-    return max(0, best - LEAD_CHARS)
+        if (len(window), total) > best_key:
+            best, best_key = head.start, (len(window), total)
+        for query_word, _ in head.matches:
+            window[query_word] -= 1
+            total -= 1
+            if not window[query_word]:
+                del window[query_word]
+    return max(0, best - LEAD_CHARS) if found else 0
 
 
 def _spans(text: str, start: int, end: int, found: list[Found]) -> tuple[Span, ...]:

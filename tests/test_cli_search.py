@@ -1,0 +1,111 @@
+"""`bulletins search`: text for people, JSON for scripts, one-line errors, documented options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+
+SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
+
+
+def run(*args: str, color: bool = False):
+    return CliRunner().invoke(main, list(args), color=color)
+
+
+@pytest.fixture
+def search(seed_index: Path):
+    return lambda *args, **options: run("search", "--index", str(seed_index), *args, **options)
+
+
+def test_text_output_has_title_date_snippet_and_total(search):
+    result = search("kaupunginhallitus")
+    assert result.exit_code == 0, result.output
+    assert "1. Kaupunginhallituksen elinkeinojaosto merkitsi" in result.output  # the newer bulletin ranks first here
+    assert "2024-11  003_1869dba633d4af7d" in result.output
+    assert "2020-11  000_d69fc6f4f0811f96" in result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("1–2 of 2 hits (2 with every word)")
+    assert "\x1b[" not in result.output  # no colour when not on a terminal
+
+
+def test_matches_are_coloured_on_a_terminal(search):
+    result = search('"kuusi innovaatiohaastetta"', color=True)
+    assert "\x1b[33m\x1b[1mkuusi\x1b[0m \x1b[33m\x1b[1minnovaatiohaastetta\x1b[0m" in result.output
+
+
+def test_json_output_is_the_documented_object(search):
+    result = search("--json", "kokeiluja", "--limit", "1")
+    data = json.loads(result.output)
+    assert {"query", "total", "hits", "facets", "suggestion"} <= data.keys()
+    assert data["query"] == "kokeiluja" and data["total"] == 1 and data["suggestion"] is None
+    (hit,) = data["hits"]
+    assert {"id", "title", "date", "score", "snippet"} <= hit.keys()
+    assert hit["id"] == SEED_2020 and "<mark>kokeiluja</mark>" in hit["snippet"]
+    assert data["facets"] == {"year": {"2020": 1}}
+
+
+def test_query_words_join_and_a_minus_word_needs_no_escaping(search):
+    data = json.loads(search("--json", "kaupunginhallitus", "-kokeilu").output)
+    assert data["query"] == "kaupunginhallitus -kokeilu"
+    assert [hit["id"] for hit in data["hits"]] == [SEED_2024]
+
+
+def test_limit_page_sort_and_dates(search):
+    def found(*args):
+        return [hit["id"] for hit in json.loads(search("--json", "kaupunginhallitus", *args).output)["hits"]]
+
+    assert found("--sort", "oldest") == [SEED_2020, SEED_2024]
+    assert found("--sort", "newest", "--limit", "1", "--page", "2") == [SEED_2020]
+    assert found("--from", "2021") == [SEED_2024]
+    assert found("--to", "2020-11") == [SEED_2020]
+
+
+def test_explain_shows_how_each_word_matched(search):
+    result = search("--explain", "kokeiluja", "hautomo")
+    assert "kokeiluja → kokeiluja (exact), kokeiluille (lemma), kokeilua (lemma)" in result.output
+    assert "hautomo → yrityshautomopalveluja (part), yrityshautomopalvelujen (part)" in result.output
+    data = json.loads(search("--json", "--explain", "hautomo").output)
+    assert {"query_word": "hautomo", "bulletin_word": "yrityshautomopalvelujen", "how": "part"} in data["hits"][0]["matches"]
+
+
+def test_suggestion_and_related_results_are_said(search):
+    result = search("kaupunginhalitus", "kokeilu")
+    assert "Did you mean: kaupunginhallitus kokeilu?" in result.output
+    assert "No bulletin holds every word of the query" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (['"kuusi innovaatiohaastetta'], "Error: unbalanced quotes"),
+    (["OR"], "Error: OR needs a word on both sides"),
+    (["date:2020-02-30"], "Error: impossible date: 2020-02-30"),
+    (["kokeilu\x07"], "Error: the query contains a control character (U+0007)"),
+    (["x" * 10_000], "Error: the query is too long: 10,000 characters"),
+])
+def test_bad_query_is_one_line_and_exit_1(search, args, message):
+    result = search(*args)
+    assert result.exit_code == 1
+    assert result.output.startswith(message) and len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("args", [["--from", "2020-13", "kokeilu"], ["--limit", "0", "kokeilu"],
+                                  ["--sort", "random", "kokeilu"], []])
+def test_bad_options_are_usage_errors(search, args):
+    assert search(*args).exit_code == 2
+
+
+def test_missing_index_says_to_build_it(tmp_path):
+    result = run("search", "--index", str(tmp_path / "none"), "kokeilu")
+    assert result.exit_code == 1 and "run `bulletins index`" in result.output
+
+
+def test_help_documents_the_query_language_options_and_json():
+    help_text = run("search", "--help").output
+    for piece in ("OR", "-korona", "NOT korona", '"kuusi innovaatiohaastetta"', "kokeilu*", "title:", "date:2020",
+                  "date:2020-11", "date:2019..2021", "--limit", "--page", "--sort", "--from", "--to", "--json",
+                  "--explain", "--index", '"hits"', '"facets"', '"suggestion"', "Exit status"):
+        assert piece in help_text, piece

@@ -1,0 +1,316 @@
+"""BulletinSearch on real Finnish text: the seed bulletins plus small bulletins written for each feature."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from search.errors import IndexMissingError, QueryError
+from search.index.writer import update_index
+from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html
+
+from conftest import copy_seeds
+
+SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
+
+BULLETINS = {
+    # Two bulletins alike but for the form of one word: the exact form ranks above the other.
+    "muoto-tarkka": ("2019-03-04", "Lautakunta arvioi kokeiluja ja hankkeita vuoden aikana."),
+    "muoto-toinen": ("2019-03-05", "Lautakunta arvioi kokeilusta ja hankkeita vuoden aikana."),
+    # A whole word ranks above the same word as a compound part.
+    "hautomo-sana": ("2021-06-01", "Hautomo avattiin keskustaan syksyllä."),
+    "hautomo-osa": ("2021-06-02", "Yrityshautomo avattiin keskustaan syksyllä."),
+    # Phrases: together and in order (in other inflections), apart, reversed.
+    "jaosto-yhdessa": ("2022-01-10", "Kaupunginhallituksen elinkeinojaostolle esiteltiin uusi ohjelma."),
+    "jaosto-erillaan": ("2022-01-11", "Kaupunginhallitus päätti antaa asian elinkeinojaostolle."),
+    "jaosto-vaarin": ("2022-01-12", "Elinkeinojaosto ja kaupunginhallitus kokoontuivat yhdessä."),
+    "kuusi-taivutettu": ("2023-09-01", "Kaupunki julkaisi kuuden innovaatiohaasteen sarjan."),
+    "kuusi-erillaan": ("2023-09-02", "Kuusi puuta kaadettiin, ja innovaatiohaasteet jatkuivat."),
+}
+
+
+def write_bulletin(folder: Path, name: str, day: str, body: str) -> None:
+    (folder / f"{name}.txt").write_text(f"date {day}\n\n{body}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    corpus = copy_seeds(root / "corpus")
+    for name, (day, body) in BULLETINS.items():
+        write_bulletin(corpus, name, day, body)
+    update_index(corpus, root / "index")
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def search(index_dir: Path) -> BulletinSearch:
+    return BulletinSearch(index_dir)
+
+
+def ids(search: BulletinSearch, query: str, **options) -> list[str]:
+    return [hit.id for hit in search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE, **options)).hits]
+
+
+# Words in any inflection, compounds by their parts
+
+
+def test_any_inflection_finds_the_bulletin(search):
+    assert SEED_2020 in ids(search, "kokeilu")
+    assert SEED_2020 in ids(search, "kokeiluista")
+    assert set(ids(search, "kaupunginhallitus")) >= {SEED_2020, SEED_2024}
+
+
+def test_exact_form_ranks_above_another_inflection(search):
+    found = ids(search, "kokeiluja")
+    assert found.index("muoto-tarkka") < found.index("muoto-toinen")
+
+
+def test_compound_part_finds_the_compound_but_ranks_below_the_whole_word(search):
+    found = ids(search, "hautomo")
+    assert found.index("hautomo-sana") < found.index("hautomo-osa")
+    assert SEED_2024 in found  # yrityshautomopalvelujen
+
+
+def test_compound_query_word_finds_its_parts(search):
+    # No bulletin has "innovaatiokokeilu", but its parts are there; the whole word ranks first.
+    assert SEED_2020 in ids(search, "innovaatiokokeilu")
+    result = search.search(SearchRequest("kaupunginhallitus", page_size=MAX_PAGE_SIZE))
+    assert result.hits[-1].id == "kuusi-taivutettu"  # Kaupunki, in the second tier
+    assert result.complete == result.total - 1
+
+
+# Every word first, then some of them
+
+
+def test_bulletins_with_every_word_come_first(search):
+    result = search.search(SearchRequest("hautomo syksyllä", page_size=MAX_PAGE_SIZE))
+    assert result.complete == 2 and not result.related
+    assert {hit.id for hit in result.hits[:2]} == {"hautomo-sana", "hautomo-osa"}
+    assert SEED_2024 in [hit.id for hit in result.hits[2:]]  # has hautomo only
+    assert result.total == len(result.hits)
+
+
+def test_when_no_bulletin_has_every_word_the_partial_matches_are_related(search):
+    result = search.search(SearchRequest("kokeilu xyzzyä"))
+    assert result.related and result.complete == 0
+    assert SEED_2020 in [hit.id for hit in result.hits]
+
+
+def test_fallback_policy_shows_partial_matches_only_when_none_has_every_word(index_dir):
+    fallback = BulletinSearch(index_dir, partial="fallback")
+    assert {hit.id for hit in fallback.search(SearchRequest("hautomo syksyllä")).hits} == {"hautomo-sana", "hautomo-osa"}
+    assert fallback.search(SearchRequest("kokeilu xyzzyä")).related
+
+
+# Operators
+
+
+def test_or_finds_either_word(search):
+    assert set(ids(search, "hautomo OR innovaatiohaaste")) >= {"hautomo-sana", "kuusi-taivutettu", SEED_2020}
+
+
+def test_minus_and_not_exclude_also_by_compound_part(search):
+    assert SEED_2020 in ids(search, "kokeilu")
+    assert SEED_2020 not in ids(search, "kokeilu -korona")  # koronaepidemiasta
+    assert SEED_2020 not in ids(search, "kokeilu NOT korona")
+
+
+def test_only_excluded_words_list_every_other_bulletin(search):
+    found = ids(search, "-kokeilu")
+    assert "hautomo-sana" in found and SEED_2020 not in found
+
+
+def test_prefix_matches_words_that_begin_so(search):
+    assert set(ids(search, "innovaatioh*")) == {SEED_2020, "kuusi-taivutettu", "kuusi-erillaan"}
+
+
+def test_title_limits_the_word_to_titles(search):
+    assert set(ids(search, "title:hautomo")) == {"hautomo-sana"}  # the part in Yrityshautomo is not a lemma
+    assert SEED_2024 not in ids(search, "title:hautomo")
+
+
+# Phrases work on lemmas
+
+
+def test_phrase_finds_the_words_together_in_order_in_any_inflection(search):
+    found = set(ids(search, '"kaupunginhallituksen elinkeinojaosto"'))
+    assert {SEED_2020, SEED_2024, "jaosto-yhdessa"} <= found
+    assert "jaosto-erillaan" not in found and "jaosto-vaarin" not in found
+    assert "jaosto-erillaan" in ids(search, "kaupunginhallituksen elinkeinojaosto")
+
+
+def test_phrase_word_with_several_lemmas_matches_any_of_them(search):
+    # `kuusi` is both kuusi (six) and kuu (moon); a prototype that joined the lemmas found nothing.
+    found = set(ids(search, '"kuusi innovaatiohaastetta"'))
+    assert found == {SEED_2020, "kuusi-taivutettu"}
+
+
+def test_phrase_with_a_stopword_keeps_its_place(search):
+    assert "jaosto-vaarin" in ids(search, '"elinkeinojaosto ja kaupunginhallitus"')
+    assert "jaosto-vaarin" not in ids(search, '"elinkeinojaosto kaupunginhallitus"')
+
+
+def test_title_phrase(search):
+    assert set(ids(search, 'title:"kuuden innovaatiohaasteen"')) == {"kuusi-taivutettu"}
+
+
+# Filters, sorting, paging, facets
+
+
+def test_date_filters_in_the_query(search):
+    assert set(ids(search, "kaupunginhallitus date:2020")) == {SEED_2020}
+    assert set(ids(search, "kaupunginhallitus date:2020-11")) == {SEED_2020}
+    assert set(ids(search, "kaupunginhallitus date:2022..2024")) >= {SEED_2024, "jaosto-erillaan"}
+    assert SEED_2020 not in ids(search, "kaupunginhallitus date:2022..2024")
+
+
+def test_date_filter_alone_lists_the_bulletins_of_those_dates(search):
+    assert set(ids(search, "date:2019")) == {"muoto-tarkka", "muoto-toinen"}
+
+
+def test_request_dates_and_year_filter(search):
+    assert set(ids(search, "kaupunginhallitus", date_from=date(2024, 1, 1))) == {SEED_2024}
+    assert set(ids(search, "kaupunginhallitus", date_to=date(2020, 12, 31))) == {SEED_2020}
+    assert set(ids(search, "kaupunginhallitus", year=2022)) == {"jaosto-yhdessa", "jaosto-erillaan", "jaosto-vaarin"}
+    assert ids(search, "kaupunginhallitus date:2020", year=2024) == []
+
+
+def test_sort_by_date(search):
+    def dates(sort: str) -> list[str]:
+        return [hit.date for hit in search.search(SearchRequest("elinkeinojaosto", sort=sort, page_size=MAX_PAGE_SIZE)).hits]
+
+    assert dates("newest") == ["2024-11", "2022-01-12", "2022-01-11", "2022-01-10", "2020-11"]
+    assert dates("oldest") == dates("newest")[::-1]
+
+
+def test_date_sort_keeps_the_tiers(search):
+    # Kaupunki alone is only a part of kaupunginhallitus: that bulletin comes after all the others.
+    newest = ids(search, "kaupunginhallitus", sort="newest")
+    assert newest[0] == SEED_2024 and newest[-1] == "kuusi-taivutettu"
+    assert newest.index(SEED_2020) == len(newest) - 2
+
+
+def test_pages_follow_each_other(search):
+    everything = ids(search, "kaupunginhallitus")
+    pages = [hit.id for page in (1, 2, 3) for hit in
+             search.search(SearchRequest("kaupunginhallitus", page=page, page_size=2)).hits]
+    assert pages == everything[:6]
+
+
+def test_year_facets_count_every_match_not_just_the_page(search):
+    result = search.search(SearchRequest("elinkeinojaosto", page_size=1))
+    assert len(result.hits) == 1
+    assert result.facets == {"year": {"2024": 1, "2022": 3, "2020": 1}}
+    assert result.total == 5
+
+
+def test_hit_fields_and_score(search):
+    result = search.search(SearchRequest('"kuusi innovaatiohaastetta"', date_to=date(2020, 12, 31)))
+    hit = result.hits[0]
+    assert (hit.id, hit.date) == (SEED_2020, "2020-11")
+    assert hit.title.startswith("Helsingin kaupunginhallituksen elinkeinojaosto")
+    assert hit.score > 0 and result.seconds > 0
+
+
+# Snippets, highlighting, explanations, suggestions
+
+
+def test_snippet_marks_the_matched_inflections(search):
+    hit = search.search(SearchRequest('"kuusi innovaatiohaastetta"', date_to=date(2020, 12, 31))).hits[0]
+    assert "<mark>kuusi</mark> <mark>innovaatiohaastetta</mark>" in spans_html(hit.snippet)
+    assert 150 <= len("".join(span.text for span in hit.snippet)) <= 300
+
+
+def test_highlight_marks_every_matched_form_in_the_whole_text(search):
+    text = search.bulletin(SEED_2020).body
+    spans = search.highlight(text, "kokeilu")
+    assert "".join(span.text for span in spans) == text
+    marked = {span.text for span in spans if span.matched}
+    assert {"kokeilua", "kokeiluja", "Kokeilut", "kokeilualustoiminnan"} <= marked
+
+
+def test_highlight_marks_a_phrase_only_where_it_stands(search):
+    spans = search.highlight("Kaupunginhallitus antoi asian elinkeinojaostolle. Kaupunginhallituksen elinkeinojaosto kokoontui.",
+                             '"kaupunginhallituksen elinkeinojaosto"')
+    assert [span.text for span in spans if span.matched] == ["Kaupunginhallituksen", "elinkeinojaosto"]
+
+
+def test_explain_says_how_each_query_word_matched(search):
+    result = search.search(SearchRequest("kokeiluja hautomo", explain=True, page_size=MAX_PAGE_SIZE))
+    matches = {hit.id: set((m.query_word, m.bulletin_word.lower(), m.how) for m in hit.matches) for hit in result.hits}
+    assert ("kokeiluja", "kokeiluja", "exact") in matches[SEED_2020]
+    assert ("kokeiluja", "kokeilua", "lemma") in matches[SEED_2020]
+    assert ("kokeiluja", "kokeilualustoiminnan", "part") in matches[SEED_2020]
+    assert ("hautomo", "yrityshautomopalvelujen", "part") in matches[SEED_2024]
+    assert all(not hit.matches for hit in search.search(SearchRequest("kokeiluja")).hits)
+
+
+def test_did_you_mean_suggests_an_indexed_spelling(search):
+    result = search.search(SearchRequest("kaupunginhalitus kokeilu"))
+    assert result.suggestion == "kaupunginhallitus kokeilu"
+
+
+def test_no_suggestion_for_known_or_uncorrectable_words(search):
+    assert search.search(SearchRequest("kaupunginhallitus")).suggestion is None
+    assert search.search(SearchRequest("xyzzyä")).suggestion is None
+
+
+def test_bulletin_by_id(search):
+    bulletin = search.bulletin(SEED_2024)
+    assert bulletin.date == "2024-11" and "yrityshautomopalvelujen" in bulletin.body
+    assert search.bulletin("ei-ole") is None
+
+
+# Bad requests, a missing index, updates, threads
+
+
+@pytest.mark.parametrize("request_, message", [
+    (SearchRequest("kokeilu", page=0), "page must be 1 or more"),
+    (SearchRequest("kokeilu", page_size=0), "page size must be from 1 to 100"),
+    (SearchRequest("kokeilu", page_size=MAX_PAGE_SIZE + 1), "page size must be from 1 to 100"),
+    (SearchRequest("kokeilu", sort="random"), "unknown sort 'random'"),
+    (SearchRequest("kokeilu", date_from=date(2021, 1, 1), date_to=date(2020, 1, 1)), "the dates run backwards"),
+    (SearchRequest('"kokeilu'), "unbalanced quotes"),
+    (SearchRequest("OR"), "OR needs a word"),
+    (SearchRequest("date:2020-02-30"), "impossible date"),
+])
+def test_bad_request_is_a_query_error(search, request_, message):
+    with pytest.raises(QueryError, match=message):
+        search.search(request_)
+    with pytest.raises(QueryError, match=message):
+        search.rank(request_)
+
+
+def test_missing_index_says_to_run_bulletins_index(tmp_path):
+    with pytest.raises(IndexMissingError, match="bulletins index"):
+        BulletinSearch(tmp_path / "nothing")
+
+
+def test_sees_an_index_update_without_restart(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    update_index(corpus, tmp_path / "index")
+    search = BulletinSearch(tmp_path / "index")
+    assert ids(search, "hautomo") == [SEED_2024]
+    write_bulletin(corpus, "uusi", "2025-01-01", "Uusi hautomo aloitti toimintansa.")
+    update_index(corpus, tmp_path / "index")
+    assert set(ids(search, "hautomo")) == {SEED_2024, "uusi"}
+
+
+def test_threads_share_one_search(search):
+    expected = ids(search, "kaupunginhallitus")
+    results: list[list[str]] = []
+
+    def run() -> None:
+        for _ in range(5):
+            results.append(ids(search, "kaupunginhallitus"))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 20

@@ -1,0 +1,58 @@
+"""Our query evaluation against Whoosh's own: the same bulletins, the same BM25F scores."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.scoring import BM25F
+
+from search.index.store import open_index
+from search.index.writer import update_index
+from search.searcher.evaluate import Evaluator
+from search.searcher.postings import TermScores, read_postings
+from search.searcher.query import parse_query
+from search.searcher.ranking import WEIGHTS, all_words, any_word
+
+from conftest import copy_seeds, generate_bulletins
+
+QUERIES = ["kokeilu", "kaupunginhallituksen elinkeinojaosto", "hautomo OR innovaatiohaaste", "kokeilu -korona",
+           '"kuusi innovaatiohaastetta"', '"kaupunginhallituksen elinkeinojaosto" yritys', "alusta", "kokeilu*"]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory):
+    """A searcher over the seeds and 600 generated bulletins (several segments, with deletions)."""
+    root = tmp_path_factory.mktemp("postings")
+    corpus = copy_seeds(root / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 600)
+    update_index(corpus, root / "index")
+    (corpus / "more.jsonl").write_text("\n".join((corpus / "more.jsonl").read_text().splitlines()[::2]) + "\n")
+    update_index(corpus, root / "index")
+    with open_index(root / "index").searcher(weighting=BM25F(K1=WEIGHTS.k1, B=WEIGHTS.b)) as searcher:
+        yield searcher
+
+
+def test_block_reading_gives_what_the_matcher_gives(searcher):
+    reader = searcher.reader()
+    for field, text in [("body", "kokeilu"), ("body", "yritys"), ("exact", "kokeiluja"), ("parts", "hautomo")]:
+        expected = {}
+        for segment, base in reader.leaf_readers():
+            if (field, text) in segment:
+                matcher = segment.postings(field, text)
+                while matcher.is_active():
+                    expected[base + matcher.id()] = matcher.weight()
+                    matcher.next()
+        assert expected and read_postings(reader, field, text).items() >= expected.items()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("build", [all_words, any_word])
+def test_same_bulletins_and_scores_as_whoosh(searcher, text, build):
+    query = build(parse_query(text))
+    evaluator = Evaluator(searcher, TermScores(frozenset(searcher.reader().all_doc_ids()), WEIGHTS.k1, WEIGHTS.b))
+    docs = evaluator.docs(query)
+    results = searcher.search(query, limit=None)
+    assert docs == {hit.docnum for hit in results}
+    if "*" not in text:  # Whoosh scores a prefix as a constant
+        scores = evaluator.scores(query, docs)
+        for hit in results:
+            assert scores[hit.docnum] == pytest.approx(hit.score, rel=1e-6)

@@ -1,0 +1,71 @@
+"""Snippets and highlighting: the best passage, cut at word boundaries, every matched form marked."""
+
+from __future__ import annotations
+
+from search.searcher.matching import QueryMatcher
+from search.searcher.query import parse_query
+from search.searcher.results import spans_html
+from search.searcher.snippets import ELLIPSIS, SNIPPET_CHARS, highlight, snippet
+
+from conftest import SEEDS
+
+SEED_2020 = (SEEDS / "000_d69fc6f4f0811f96.txt").read_text(encoding="utf-8").strip().split(" ", 2)[2]
+
+
+def found(text: str, query: str):
+    return QueryMatcher(parse_query(query)).find(text)
+
+
+def test_every_inflected_form_and_compound_is_found_and_says_how():
+    words = {(f.word, f.matches) for f in found(SEED_2020, "kokeiluja")}
+    assert ("kokeiluja", (("kokeiluja", "exact"),)) in words
+    assert ("kokeilua", (("kokeiluja", "lemma"),)) in words
+    assert ("Kokeilut", (("kokeiluja", "lemma"),)) in words
+    assert ("kokeiluhakukierrosta", (("kokeiluja", "part"),)) in words
+
+
+def test_gradated_forms_are_found():
+    text = "Sakon määrä nousi. Tapon yritys. Lain mukaan käden taidot."
+    marked = [f.word for f in found(text, "sakko tappo laki käsi")]
+    assert marked == ["Sakon", "Tapon", "Lain", "käden"]
+
+
+def test_snippet_is_the_passage_with_the_most_query_words():
+    spans = snippet(SEED_2020, found(SEED_2020, "koronaepidemia innovaatiohaaste"))
+    html = spans_html(spans)
+    assert "<mark>koronaepidemiasta</mark>" in html and "<mark>innovaatiohaastetta</mark>" in html
+    text = "".join(span.text for span in spans)
+    assert text.startswith(ELLIPSIS + " ") and text.endswith(" " + ELLIPSIS)
+    assert len(text) <= SNIPPET_CHARS + 4
+
+
+def test_snippet_is_cut_at_word_boundaries():
+    spans = snippet(SEED_2020, found(SEED_2020, "cleantech"))
+    inner = "".join(span.text for span in spans).strip(ELLIPSIS + " ")
+    assert f" {inner.split()[0]} " in f" {SEED_2020} ".replace("\n", " ")
+    assert inner.split()[-1] in SEED_2020.split()
+
+
+def test_snippet_without_matches_is_the_beginning():
+    text = "".join(span.text for span in snippet(SEED_2020, []))
+    assert text.startswith("Helsingin kaupunginhallituksen") and not any(span.matched for span in snippet(SEED_2020, []))
+
+
+def test_short_text_is_its_own_snippet():
+    spans = snippet("Hautomo avattiin.", found("Hautomo avattiin.", "hautomo"))
+    assert spans_html(spans) == "<mark>Hautomo</mark> avattiin."
+
+
+def test_highlight_keeps_the_whole_text():
+    spans = highlight(SEED_2020, found(SEED_2020, "kokeilu"))
+    assert "".join(span.text for span in spans) == SEED_2020
+
+
+def test_prefix_marks_words_that_begin_so():
+    marked = {f.word for f in found(SEED_2020, "innovaatio*")}
+    assert marked == {"innovaatiohaastetta", "innovaatiohaasteita", "innovaatiorahaston"}
+
+
+def test_snippet_text_is_escaped_in_html():
+    spans = snippet("<b>Hautomo</b> & muut", found("<b>Hautomo</b> & muut", "hautomo"))
+    assert spans_html(spans) == "&lt;b&gt;<mark>Hautomo</mark>&lt;/b&gt; &amp; muut"
