@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from search.finnish import words
+from search.finnish.tokenizer import word_texts
 from search.finnish.normalize import normalize
 
 SEED = Path(__file__).parent.parent / "corpus" / "000_d69fc6f4f0811f96.txt"
@@ -61,3 +62,8 @@ def test_every_word_of_a_seed_maps_back_to_its_offsets():
     assert all(text[start:end] == word for word, start, end in found)
     assert ("kokeilualustoiminnan", text.index("kokeilualustoiminnan"),
             text.index("kokeilualustoiminnan") + len("kokeilualustoiminnan")) in found
+
+
+def test_word_texts_are_the_words_without_their_offsets():
+    text = "Cafe\u0301 EU-ra\u00adhoitusta 23.11. kello 5G:n vaa'an " + "x" * 65 + " kehitys- ja hanke."
+    assert list(word_texts(text)) == texts(text)

@@ -13,39 +13,45 @@ from collections.abc import Iterator
 from whoosh.analysis import Filter, Token
 
 from search.finnish.tokenizer import FinnishTokenizer
-from search.finnish.words import analyze_word, surface
+from search.finnish.words import analyze_word
+
+
+# The filters run once per word occurrence in three fields, so their loops bind analyze_word locally
+# and only set the token's text: the tokenizer set everything else.
 
 
 class LemmaFilter(Filter):
     """Every base form of the word (all readings of an ambiguous word; a participle's verb too)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        analyze = analyze_word
         for token in tokens:
-            analysis = analyze_word(token.text)
-            if analysis.stop:
-                continue
-            for lemma in analysis.lemmas:
-                token.text = lemma
-                yield token
+            analysis = analyze(token.text)
+            if not analysis.stop:
+                for lemma in analysis.lemmas:
+                    token.text = lemma
+                    yield token
 
 
 class ExactFilter(Filter):
     """The word as written, lowercased: exact matches rank above other inflections."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        analyze = analyze_word
         for token in tokens:
-            if analyze_word(token.text).stop:
-                continue
-            token.text = surface(token.text)
-            yield token
+            analysis = analyze(token.text)
+            if not analysis.stop:
+                token.text = analysis.exact
+                yield token
 
 
 class PartsFilter(Filter):
     """The parts of a compound word (`yrityshautomopalvelujen` → yritys, hautomo, palvelu)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        analyze = analyze_word
         for token in tokens:
-            for part in analyze_word(token.text).parts:
+            for part in analyze(token.text).parts:
                 token.text = part
                 yield token
 

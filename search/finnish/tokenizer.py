@@ -45,6 +45,17 @@ def _words(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+def word_texts(text: str) -> tuple[str, ...]:
+    """The words of `text` as words() finds them, without offsets: indexing needs no offsets, and
+    findall is about a third cheaper than collecting match spans. Remembered as words() is."""
+    return _word_texts(text)
+
+
+@lru_cache(maxsize=4)
+def _word_texts(text: str) -> tuple[str, ...]:
+    return tuple(word for word in WORD.findall(normalize(text)[0]) if len(word) <= MAX_WORD)
+
+
 class FinnishTokenizer(Tokenizer):
     """Whoosh tokenizer for Finnish bulletins: NFC, invisible characters dropped, offsets kept.
 
@@ -63,14 +74,16 @@ class FinnishTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for pos, (word, start, end) in enumerate(words(value), start_pos):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
+        # Token() starts unstopped with boost 1.0, and the filters after us change only the text,
+        # so per word only the text and position are set: this loop runs for every word of a field.
+        if not (chars or keeporiginal):
+            for pos, word in enumerate(word_texts(value), start_pos):
+                token.text = word
                 token.pos = pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
+                yield token
+            return
+        for pos, (word, start, end) in enumerate(words(value), start_pos):
+            token.text = token.original = word
+            token.pos = pos
+            token.startchar, token.endchar = start_char + start, start_char + end
             yield token

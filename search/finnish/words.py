@@ -23,12 +23,15 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2019": 
 @dataclass(frozen=True, slots=True)
 class WordAnalysis:
     """The index terms of one word: `lemmas` (all readings, lowercased, hyphens dropped), `parts`
-    (compound parts, kept apart from the lemmas), whether Voikko knew it, whether it is a stopword."""
+    (compound parts, kept apart from the lemmas), whether Voikko knew it, whether it is a stopword,
+    and `exact`, its surface() form (kept here so that indexing computes it once per word, not per
+    occurrence)."""
 
     lemmas: tuple[str, ...]
     parts: tuple[str, ...]
     known: bool
     stop: bool
+    exact: str
 
 
 def surface(word: str) -> str:
@@ -75,7 +78,7 @@ def _known(word: str, analyses: list[dict]) -> WordAnalysis:
     lemmas_t = _unique(lemmas)
     stop = all(lemma in STOPWORDS for lemma in lemmas_t)
     parts_t = tuple(part for part in _unique(parts) if part not in lemmas_t and len(part) > 1)
-    return WordAnalysis(lemmas_t, parts_t, True, stop)
+    return WordAnalysis(lemmas_t, parts_t, True, stop, surface(word))
 
 
 def _guesses(low: str) -> tuple[list[str], list[str]]:
@@ -90,21 +93,21 @@ def _guesses(low: str) -> tuple[list[str], list[str]]:
 def _unknown(word: str) -> WordAnalysis:
     low = surface(word)
     if ":" in low:  # an abbreviation with a case ending: 5G:n, HSL:ää
-        return WordAnalysis((low.split(":", 1)[0],), (), False, False)
+        return WordAnalysis((low.split(":", 1)[0],), (), False, False, low)
     pieces = _pieces(word)
     if not pieces:
         if low[0].isdigit():
-            return WordAnalysis((low,), (), False, False)
+            return WordAnalysis((low,), (), False, False, low)
         known, stems = _guesses(low)
-        return WordAnalysis(_unique([low, *known, *stems]), (), False, False)
+        return WordAnalysis(_unique([low, *known, *stems]), (), False, False, low)
     if all(piece[0].isdigit() for piece in pieces):  # 2017–2021, 2024-009117
-        return WordAnalysis((low,), _unique(pieces), False, False)
+        return WordAnalysis((low,), _unique(pieces), False, False, low)
     # TGV-junat, 1980-luvun, Haaga-Helian: the head as written, the last piece analysed
     head = "".join(pieces[:-1]).lower()
     last = analyze_word(pieces[-1])
     lemmas = [STEM_MARK + head + lemma[1:] if lemma.startswith(STEM_MARK) else head + lemma
               for lemma in last.lemmas]
-    return WordAnalysis(_unique([_lemma(low), *lemmas]), _unique(_piece_terms(pieces)), False, False)
+    return WordAnalysis(_unique([_lemma(low), *lemmas]), _unique(_piece_terms(pieces)), False, False, low)
 
 
 @lru_cache(maxsize=300_000)
