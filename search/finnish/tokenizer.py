@@ -22,15 +22,11 @@ WORD = re.compile(
 MAX_WORD = 64
 
 
+@lru_cache(maxsize=4)
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of `text`, offsets into `text` itself.
 
     The last few texts are remembered: the index analyses one text for several fields."""
-    return _words(text)
-
-
-@lru_cache(maxsize=4)
-def _words(text: str) -> tuple[tuple[str, int, int], ...]:
     norm, origin = normalize(text)
     found = []
     for match in WORD.finditer(norm):
@@ -45,14 +41,10 @@ def _words(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4)
 def word_texts(text: str) -> tuple[str, ...]:
     """The words of `text` as words() finds them, without offsets: indexing needs no offsets, and
     findall is about a third cheaper than collecting match spans. Remembered as words() is."""
-    return _word_texts(text)
-
-
-@lru_cache(maxsize=4)
-def _word_texts(text: str) -> tuple[str, ...]:
     return tuple(word for word in WORD.findall(normalize(text)[0]) if len(word) <= MAX_WORD)
 
 
