@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.errors import VoikkoMissingError
-from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
+from search.finnish import exact_analyzer, exact_and_part_terms, lemma_analyzer, parts_analyzer
 from search.finnish.voikko import handle, open_voikko
 from search.finnish.words import analyze_word
 
@@ -43,6 +43,15 @@ def test_parts_chain_holds_only_compound_parts():
     found = {term for term, _ in terms(parts_analyzer(), "yrityshautomopalvelujen toimeenpanoa Helsingissä")}
     assert {"yritys", "hautomo", "palvelu"} <= found
     assert "yrityshautomopalvelu" not in found and "helsinki" not in found
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3], ids=lambda path: path.name)
+def test_term_lists_for_the_index_equal_the_exact_and_parts_chains(seed):
+    text = seed.read_text(encoding="utf-8")
+    exact, parts = exact_and_part_terms(text)
+    assert exact == [token.text for token in exact_analyzer()(text)]
+    assert parts == [token.text for token in parts_analyzer()(text)]
+    assert "kaupunginhallituksen" in exact or "kaupunginhallitus" in exact
 
 
 def test_offsets_of_lemma_tokens_point_at_the_original_word():

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, Token
 
-from search.finnish.tokenizer import FinnishTokenizer
+from search.finnish.tokenizer import FinnishTokenizer, word_texts
 from search.finnish.words import analyze_word
 
 
@@ -69,3 +69,13 @@ def exact_analyzer():
 def parts_analyzer():
     """Text → compound parts."""
     return FinnishTokenizer() | PartsFilter()
+
+
+def exact_and_part_terms(text: str) -> tuple[list[str], list[str]]:
+    """The terms exact_analyzer() and parts_analyzer() give for `text`, in one pass. These fields keep
+    no positions, so the index takes the term lists as they are (Whoosh indexes a list value without
+    running the analyzer), which spares two token streams per bulletin."""
+    analyses = list(map(analyze_word, word_texts(text)))
+    exact = [analysis.exact for analysis in analyses if not analysis.stop]
+    parts = [part for analysis in analyses for part in analysis.parts]
+    return exact, parts

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from search.corpus import Bulletin
+from search.finnish import exact_and_part_terms
 
 
 def to_document(bulletin: Bulletin) -> dict[str, Any]:
@@ -28,3 +29,11 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
         "content_hash": bulletin.content_hash.encode("ascii"),
     }
     return {name: value for name, value in document.items() if value is not None}
+
+
+def with_terms(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with its exact and parts text replaced by their term lists, as the Whoosh writer
+    takes them. Called where the document is written (in a worker process when there are several),
+    so that the analysis is shared out with the writing."""
+    exact, parts = exact_and_part_terms(document["exact"])
+    return {**document, "exact": exact, "parts": parts}

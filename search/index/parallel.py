@@ -21,6 +21,7 @@ from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
 from search.errors import BulletinsError
+from search.index.documents import with_terms
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
 BATCH = 64  # documents handed to a worker at once
@@ -124,7 +125,7 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
             for document in documents:
                 # _lk=False: the run holds the indexing lock, and takes Whoosh's write lock to commit
                 writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB)
-                writer.add_document(**document)
+                writer.add_document(**with_terms(document))
                 if writer.pool.currentsize >= SEGMENT_MB * 2**20:
                     segments.append(writer._finalize_segment())
                     writer = None

@@ -15,7 +15,7 @@ from whoosh.writing import CLEAR, LockError, SegmentWriter
 
 from search.corpus import CorpusReader, Problem
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
-from search.index.documents import to_document
+from search.index.documents import to_document, with_terms
 from search.index.lock import index_lock
 from search.index.parallel import SegmentWorkers, commit_with
 from search.index.store import create_index, open_index, remove_other_versions
@@ -181,7 +181,7 @@ class _Batch:
         except LockError:
             raise IndexLockedError(f"the index in {self.ix.storage.folder} is locked by another writer") from None
         for document in self.pending:
-            self.writer.add_document(**document)
+            self.writer.add_document(**with_terms(document))
         # Deletions reach only the segments committed before: the new documents are safe.
         for bulletin_id in self.deleted:
             self.writer.delete_by_term("id", bulletin_id)
