@@ -8,6 +8,7 @@ generation lasts (a bounded cache shared by the threads)."""
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -37,9 +38,11 @@ def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) 
     less when they are few next to the term's postings; reading whole blocks is quicker when not."""
     positions: dict[int, list[int]] = {}
     for segment, base in reader.leaf_readers():
-        local = [docnum - base for docnum in docs if base <= docnum < base + segment.doc_count_all()]
-        if not local or (field, text) not in segment:
+        # `docs` is sorted: the segment's share is one slice of it
+        share = docs[bisect_left(docs, base):bisect_left(docs, base + segment.doc_count_all())]
+        if not share or (field, text) not in segment:
             continue
+        local = [docnum - base for docnum in share]
         matcher = segment.postings(field, text)
         while isinstance(matcher, WrappingMatcher):
             matcher = matcher.child
