@@ -8,7 +8,7 @@ from whoosh.scoring import BM25F
 from search.index.store import open_index
 from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
-from search.searcher.postings import TermScores, read_postings
+from search.searcher.postings import TermScores, read_positions, read_postings
 from search.searcher.query import parse_query
 from search.searcher.ranking import WEIGHTS, all_words, any_word
 
@@ -42,6 +42,21 @@ def test_block_reading_gives_what_the_matcher_gives(searcher):
                     expected[base + matcher.id()] = matcher.weight()
                     matcher.next()
         assert expected and read_postings(reader, field, text).items() >= expected.items()
+
+
+@pytest.mark.parametrize("every", [1, 7], ids=["whole blocks", "skipping"])
+def test_positions_are_what_the_matcher_gives(searcher, every):
+    reader = searcher.reader()
+    for text in ("kokeilu", "yritys", "kaupunki"):
+        expected = {}
+        for segment, base in reader.leaf_readers():
+            if ("body", text) in segment:
+                matcher = segment.postings("body", text)
+                while matcher.is_active():
+                    expected[base + matcher.id()] = matcher.value_as("positions")
+                    matcher.next()
+        docs = sorted(expected)[::every]
+        assert len(docs) > 2 and read_positions(reader, "body", text, docs) == {doc: expected[doc] for doc in docs}
 
 
 @pytest.mark.parametrize("text", QUERIES)
