@@ -14,7 +14,13 @@ class BulletinError(BulletinsError):
 
 
 class QueryError(BulletinsError):
-    """A search query or its parameters cannot be understood."""
+    """A search query or its parameters cannot be understood. `key` and `values` name the message
+    so that a front end can say it in its user's language (see search.web.i18n)."""
+
+    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class IndexMissingError(BulletinsError):

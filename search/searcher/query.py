@@ -91,19 +91,21 @@ def parse_query(text: str) -> ParsedQuery:
     _check_text(text)
     text = text.translate(_QUOTES)
     if text.count('"') % 2:
-        raise QueryError('unbalanced quotes: a phrase needs a closing "')
+        raise QueryError('unbalanced quotes: a phrase needs a closing "', "unbalanced_quotes")
     items = [item for match in _TOKEN.finditer(text) for item in _items(match)]
     if not items:
-        raise QueryError("empty query: type a word to search for")
+        raise QueryError("empty query: type a word to search for", "empty")
     return _combine(items, text)
 
 
 def _check_text(text: str) -> None:
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is too long: {len(text):,} characters, at most {MAX_QUERY_CHARS:,}")
+        raise QueryError(f"the query is too long: {len(text):,} characters, at most {MAX_QUERY_CHARS:,}",
+                         "too_long", length=len(text), limit=MAX_QUERY_CHARS)
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise QueryError(f"the query contains a control character (U+{ord(char):04X})")
+            raise QueryError(f"the query contains a control character (U+{ord(char):04X})", "control",
+                             code=f"{ord(char):04X}")
 
 
 # An item is an operator ("OR", "AND", "NOT"), a (negated, Term) pair, a DateRange, or None for
@@ -132,7 +134,7 @@ def _items(match: re.Match) -> list[_Item]:
         if name == "date":
             return [_date_filter(token, negated)]
         if not token:
-            raise QueryError("title: needs a word or a phrase right after it, e.g. title:kokeilu")
+            raise QueryError("title: needs a word or a phrase right after it, e.g. title:kokeilu", "title_empty")
     if token.endswith("*"):
         return [(negated, _prefix(token, start, bool(field)))]
     term = _term(token, start, bool(field))
@@ -155,21 +157,22 @@ def _prefix(token: str, offset: int, title_only: bool) -> Term:
     stem = token.rstrip("*")
     found = list(words(stem))
     if len(found) != 1 or found[0][2] != len(stem) or len(stem) < MIN_PREFIX:
-        raise QueryError(f"a prefix search needs at least {MIN_PREFIX} letters of one word before the *, e.g. kokeilu*")
+        raise QueryError(f"a prefix search needs at least {MIN_PREFIX} letters of one word before the *, e.g. kokeilu*",
+                         "prefix_short", least=MIN_PREFIX)
     return Term((Word(stem, offset),), prefix=True, title_only=title_only)
 
 
 def _date_filter(text: str, negated: bool) -> DateRange:
     if negated:
-        raise QueryError("a date filter cannot be negated; give the dates to keep, e.g. date:2019..2021")
+        raise QueryError("a date filter cannot be negated; give the dates to keep, e.g. date:2019..2021", "date_negated")
     first, sep, last = text.partition("..")
     if not sep:
         last = first
     if not first and not last:
-        raise QueryError("date: needs a date, e.g. date:2020, date:2020-11 or date:2019..2021")
+        raise QueryError("date: needs a date, e.g. date:2020, date:2020-11 or date:2019..2021", "date_empty")
     dates = DateRange(parse_day(first) if first else None, parse_day(last, last=True) if last else None)
     if dates.empty:
-        raise QueryError(f"date:{text} ends before it begins")
+        raise QueryError(f"date:{text} ends before it begins", "date_backwards", text=text)
     return dates
 
 
@@ -177,14 +180,14 @@ def parse_day(text: str, last: bool = False) -> date:
     """The first (or, with `last`, the last) day that `YYYY`, `YYYY-MM` or `YYYY-MM-DD` may mean."""
     match = _DATE.fullmatch(text.strip())
     if not match:
-        raise QueryError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise QueryError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", "not_a_date", text=text)
     year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
     try:
         if day is None:
             day = calendar.monthrange(year, month)[1] if last else 1
         return date(year, month, int(day))
     except (ValueError, calendar.IllegalMonthError):
-        raise QueryError(f"impossible date: {text}") from None
+        raise QueryError(f"impossible date: {text}", "impossible_date", text=text) from None
 
 
 def _combine(items: list[_Item], text: str) -> ParsedQuery:
@@ -198,13 +201,14 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
         after = items[i + 1] if i + 1 < len(items) else "end"
         if item in ("OR", "AND"):
             if not _is_term(before) or not _is_term(after):
-                raise QueryError(f"{item} needs a word on both sides, e.g. kokeilu {item} hanke")
+                raise QueryError(f"{item} needs a word on both sides, e.g. kokeilu {item} hanke", "operator_alone", operator=item)
             if item == "OR" and (_is_excluded(before) or _is_excluded(after)):
-                raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke -korona")
+                raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke -korona",
+                                 "or_excluded")
             joined = item == "OR" and isinstance(before, tuple)
         elif item == "NOT":
             if not _is_term(after) or _is_excluded(after):
-                raise QueryError("NOT needs a word right after it, e.g. NOT korona")
+                raise QueryError("NOT needs a word right after it, e.g. NOT korona", "not_alone")
         elif isinstance(item, DateRange):
             dates = _intersect(dates, item)
         elif isinstance(item, tuple):
@@ -219,7 +223,8 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
         else:
             joined = False
     if not groups and not excluded and dates == DateRange():
-        raise QueryError(f"nothing to search for in {text.strip()[:60]!r}: give a word to find (common words such as 'ja' are not indexed)")
+        raise QueryError(f"nothing to search for in {text.strip()[:60]!r}: give a word to find "
+                         "(common words such as 'ja' are not indexed)", "nothing", text=text.strip()[:60])
     return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded), dates)
 
 
@@ -235,5 +240,5 @@ def _is_excluded(item: _Item) -> bool:
 def _intersect(dates: DateRange, more: DateRange) -> DateRange:
     both = dates & more
     if both.empty:
-        raise QueryError("the date filters do not overlap")
+        raise QueryError("the date filters do not overlap", "dates_disjoint")
     return both

@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from search.errors import IndexMissingError, QueryError
-from search.web.i18n import language, text
+from search.web.i18n import MESSAGES, language, text
 from search.web.params import ParamError
 
 _PAGE_MESSAGES = {400: ("bad_request", None), 404: ("not_found", "not_found_text"),
@@ -17,9 +17,12 @@ _PAGE_MESSAGES = {400: ("bad_request", None), 404: ("not_found", "not_found_text
 
 
 def describe(error: QueryError, lang: str) -> str:
-    """The one-line message for a bad query or parameter, in `lang` when we wrote it."""
+    """The one-line message for a bad query or parameter, in `lang` when we wrote it. The query
+    parser's own messages are English, so only other languages look them up."""
     if isinstance(error, ParamError):
         return text(lang, error.key, **error.values)
+    if error.key and f"query_{error.key}" in MESSAGES[lang]:
+        return text(lang, f"query_{error.key}", **error.values)
     return str(error)
 
 

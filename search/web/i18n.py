@@ -77,6 +77,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_year": "Vuoden pitää olla nelinumeroinen, esimerkiksi 2024.",
         "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
         "param_flag": "Parametrin {param} pitää olla true tai false.",
+        # The query parser's messages (search.searcher.query), by their QueryError key
+        "query_unbalanced_quotes": "Lainausmerkit eivät täsmää: fraasi tarvitsee myös loppulainausmerkin \"",
+        "query_empty": "Tyhjä haku: kirjoita sana, jota haetaan",
+        "query_too_long": "Haku on liian pitkä: {length} merkkiä, enintään {limit}",
+        "query_control": "Haussa on ohjausmerkki (U+{code})",
+        "query_title_empty": "title: tarvitsee perään sanan tai fraasin, esimerkiksi title:kokeilu",
+        "query_prefix_short": "Katkaistussa haussa tarvitaan tähden eteen vähintään {least} kirjainta yhdestä sanasta, "
+                              "esimerkiksi kokeilu*",
+        "query_date_negated": "Päivämäärärajausta ei voi kieltää; anna mukaan otettavat päivät, esimerkiksi date:2019..2021",
+        "query_date_empty": "date: tarvitsee perään päivämäärän, esimerkiksi date:2020, date:2020-11 tai date:2019..2021",
+        "query_date_backwards": "date:{text} päättyy ennen kuin alkaa",
+        "query_not_a_date": "”{text}” ei ole päivämäärä: käytä muotoa VVVV, VVVV-KK tai VVVV-KK-PP",
+        "query_impossible_date": "Mahdoton päivämäärä: {text}",
+        "query_operator_alone": "{operator} tarvitsee sanan kummallekin puolelleen, esimerkiksi kokeilu {operator} hanke",
+        "query_or_excluded": "OR ei voi yhdistää pois jätettävää sanaa: kirjoita se erikseen, "
+                             "esimerkiksi kokeilu OR hanke -korona",
+        "query_not_alone": "NOT tarvitsee perään sanan, esimerkiksi NOT korona",
+        "query_nothing": "Haussa ”{text}” ei ole haettavaa: anna jokin sana (yleisiä sanoja kuten ”ja” ei hakemistoida)",
+        "query_dates_disjoint": "Päivämäärärajaukset eivät osu päällekkäin",
     },
     "en": {
         "service": "Bulletin search",
