@@ -8,10 +8,10 @@ generation lasts (a bounded cache shared by the threads)."""
 from __future__ import annotations
 
 import threading
-from itertools import accumulate
-from pickle import loads
 from bisect import bisect_left
 from collections import OrderedDict
+from itertools import accumulate
+from pickle import loads
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher, WrappingMatcher

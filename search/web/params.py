@@ -59,10 +59,8 @@ class ParamError(QueryError):
     """A parameter that cannot be used; `key` names the message in `search.web.i18n`."""
 
     def __init__(self, param: str, key: str, **values: object) -> None:
-        super().__init__(f"{param}: {key}")
+        super().__init__(f"{param}: {key}", key, param=param, **values)
         self.param = param
-        self.key = key
-        self.values = {"param": param, **values}
 
 
 def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort: str | None = None) -> SearchRequest:
