@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import length_to_byte
 
 from search.index.store import open_index
 from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
-from search.searcher.postings import TermScores, read_positions, read_postings
+from search.searcher.postings import TermScores, length_bytes, positions_in, read_positions, read_postings
 from search.searcher.query import parse_query
 from search.searcher.ranking import WEIGHTS, all_words, any_word
 
@@ -44,8 +45,20 @@ def test_block_reading_gives_what_the_matcher_gives(searcher):
         assert expected and read_postings(reader, field, text).items() >= expected.items()
 
 
-@pytest.mark.parametrize("every", [1, 7], ids=["whole blocks", "skipping"])
-def test_positions_are_what_the_matcher_gives(searcher, every):
+def test_length_bytes_are_what_the_reader_gives(searcher):
+    reader = searcher.reader()
+    for field in ("title", "body", "exact", "parts"):
+        expected = [length_to_byte(reader.doc_field_length(docnum, field)) for docnum in range(reader.doc_count_all())]
+        assert any(expected) and list(length_bytes(reader, field)) == expected
+
+
+PICKS = {"all": lambda docs: docs, "every 7th": lambda docs: docs[::7],
+         "first and last": lambda docs: [docs[0], docs[-1]]}  # blocks between them are left unread
+
+
+@pytest.mark.parametrize("pick", PICKS)
+@pytest.mark.parametrize("read", ["blocks", "values"])
+def test_positions_are_what_the_matcher_gives(searcher, pick, read):
     reader = searcher.reader()
     for text in ("kokeilu", "yritys", "kaupunki"):
         expected = {}
@@ -55,15 +68,21 @@ def test_positions_are_what_the_matcher_gives(searcher, every):
                 while matcher.is_active():
                     expected[base + matcher.id()] = matcher.value_as("positions")
                     matcher.next()
-        docs = sorted(expected)[::every]
-        assert len(docs) > 2 and read_positions(reader, "body", text, docs) == {doc: expected[doc] for doc in docs}
+        docs = PICKS[pick](sorted(expected))
+        if read == "blocks":
+            positions = read_positions(reader, "body", text, docs)
+        else:
+            values = {}
+            read_postings(reader, "body", text, values)
+            positions = positions_in(values, docs)
+        assert len(docs) >= 2 and positions == {doc: expected[doc] for doc in docs}
 
 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("build", [all_words, any_word])
 def test_same_bulletins_and_scores_as_whoosh(searcher, text, build):
     query = build(parse_query(text))
-    evaluator = Evaluator(searcher, TermScores(frozenset(searcher.reader().all_doc_ids()), WEIGHTS.k1, WEIGHTS.b))
+    evaluator = Evaluator(searcher, TermScores(searcher, WEIGHTS.k1, WEIGHTS.b))
     docs = evaluator.docs(query)
     results = searcher.search(query, limit=None)
     assert docs == {hit.docnum for hit in results}

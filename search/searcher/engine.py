@@ -46,12 +46,11 @@ class _Generation:
     and the cached term scores."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
+        self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
-        self.live = frozenset(reader.all_doc_ids())
         years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
-        self.years = {docnum: years[docnum] for docnum in self.live}
-        self.dates = {docnum: dates[docnum].date() for docnum in self.live}
-        self.terms = TermScores(self.live, weights.k1, weights.b)
+        self.years = {docnum: years[docnum] for docnum in self.terms.live}
+        self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from whoosh import query as q
 from whoosh.query.spans import SpanQuery
 from whoosh.searching import Searcher
 
-from search.searcher.postings import Scores, TermScores, read_positions
+from search.searcher.postings import Scores, TermScores, Values, positions_in, read_positions
 
 # A prefix matches at most this many terms (the first in alphabetical order).
 MAX_PREFIX_TERMS = 200
@@ -31,6 +31,7 @@ class Evaluator:
         self.searcher = searcher
         self.terms = terms
         self._phrases: dict[q.Query, tuple[set[int], Scores]] = {}
+        self._values: dict[q.Term, Values] = {}  # of the phrases' terms whose postings this search read
 
     def docs(self, query: q.Query, within: set[int] | None = None) -> set[int]:
         """The bulletins `query` matches; phrases are checked only `within` these."""
@@ -85,6 +86,14 @@ class Evaluator:
     def _term(self, term: q.Term) -> Scores:
         return self.terms.of(self.searcher, term.fieldname, term.text)
 
+    def _phrase_term(self, term: q.Term) -> Scores:
+        """The term's scores; if its postings have to be read for them, their positions are kept too."""
+        values: Values = {}
+        scores = self.terms.of(self.searcher, term.fieldname, term.text, values)
+        if values:
+            self._values[term] = values
+        return scores
+
     def _expand(self, prefix: q.Prefix) -> q.Or:
         texts = self.searcher.reader().expand_prefix(prefix.fieldname, prefix.text)
         return q.Or([q.Term(prefix.fieldname, text.decode("utf-8")) for text, _ in zip(texts, range(MAX_PREFIX_TERMS))],
@@ -95,7 +104,7 @@ class Evaluator:
         those `within` (all, when None). Each bulletin is checked once per search."""
         checked, found = self._phrases.setdefault(query, (set(), {}))
         words = _span_words(query)
-        tables = [[(term.boost, self._term(term)) for term in terms] for _, terms in words]
+        tables = [[(term.boost, self._phrase_term(term)) for term in terms] for _, terms in words]
         candidates = _common([set().union(*(table for _, table in word)) for word in tables])
         if within is not None:
             candidates &= within
@@ -107,15 +116,26 @@ class Evaluator:
         for (offset, terms), word in sorted(zip(words, tables), key=lambda pair: sum(len(t) for _, t in pair[1])):
             docs = todo if starts is None else sorted(starts)
             found_at = [self._positions(term, docs) for term in terms]
-            places = {docnum: {place - offset for table in found_at for place in table.get(docnum, ())}
-                      for docnum in docs}
-            starts = {docnum: (place if starts is None else starts[docnum] & place) for docnum, place in places.items()}
-            starts = {docnum: place for docnum, place in starts.items() if place}
+            shift = (-offset).__add__  # a word's position → where the phrase would start
+            still: dict[int, set[int]] = {}
+            for docnum in docs:
+                places = set()
+                for table in found_at:
+                    if docnum in table:
+                        places.update(map(shift, table[docnum]))
+                if starts is not None:
+                    places &= starts[docnum]
+                if places:
+                    still[docnum] = places
+            starts = still
         for docnum in starts or ():
             found[docnum] = sum(boost * table.get(docnum, 0.0) for word in tables for boost, table in word)
         return found if within is None else {docnum: score for docnum, score in found.items() if docnum in within}
 
     def _positions(self, term: q.Term, docs: list[int]) -> dict[int, list[int]]:
+        values = self._values.get(term)
+        if values is not None:
+            return positions_in(values, docs)
         return read_positions(self.searcher.reader(), term.fieldname, term.text, docs)
 
 

@@ -8,66 +8,83 @@ generation lasts (a bounded cache shared by the threads)."""
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from itertools import accumulate
 from pickle import loads
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import Matcher, WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]
+Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not yet decoded
 
 
-def read_postings(reader: IndexReader, field: str, text: str) -> Scores:
-    """{docnum: weight} of every document with the term, deleted ones included."""
+def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
+    """{docnum: weight} of every document with the term, deleted ones included. With `values`,
+    also put there every posting's value, read from the same blocks."""
     weights: Scores = {}
     for segment, base in reader.leaf_readers():
         if (field, text) not in segment:
             continue
-        matcher = segment.postings(field, text)
-        while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
-            matcher = matcher.child
-        for docnum, weight in _items(matcher):
-            weights[base + docnum] = weight
+        matcher = _blocks(segment.postings(field, text))
+        while matcher.is_active():
+            ids = list(map(base.__add__, _block_ids(matcher)))
+            matcher._read_weights()
+            weights.update(zip(ids, matcher._weights))
+            if values is not None:
+                matcher._read_values()
+                values.update(zip(ids, matcher._values))
+            matcher._next_block()
     return weights
 
 
 def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, list[int]]:
-    """Where the term stands in each of `docs` (sorted) that has it. Skipping to each document reads
-    less when they are few next to the term's postings; reading whole blocks is quicker when not."""
+    """Where the term stands in each of `docs` (sorted) that has it. A block of postings is read
+    only if its range of documents holds one of `docs`."""
     positions: dict[int, list[int]] = {}
     for segment, base in reader.leaf_readers():
         # `docs` is sorted: the segment's share is one slice of it
         share = docs[bisect_left(docs, base):bisect_left(docs, base + segment.doc_count_all())]
         if not share or (field, text) not in segment:
             continue
-        local = [docnum - base for docnum in share]
-        matcher = segment.postings(field, text)
-        while isinstance(matcher, WrappingMatcher):
-            matcher = matcher.child
-        if isinstance(matcher, W3LeafMatcher) and len(local) * 4 > segment.doc_frequency(field, text):
-            wanted = set(local)
-            while matcher.is_active():
-                matcher._read_ids()
-                if not wanted.isdisjoint(matcher._ids):  # else the block's values stay unread
-                    matcher._read_values()
-                    for docnum, value in zip(matcher._ids, matcher._values):
-                        if docnum in wanted:
-                            positions[base + docnum] = _positions(value)
-                matcher._next_block()
-            continue
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                positions[base + docnum] = _positions(matcher.value())
+        matcher = _blocks(segment.postings(field, text))
+        local, i = [docnum - base for docnum in share], 0
+        while matcher.is_active() and i < len(local):
+            last = matcher.block_max_id()
+            if local[i] <= last:
+                ids = _block_ids(matcher)
+                matcher._read_values()
+                end = bisect_right(local, last, i)
+                for docnum in local[i:end]:
+                    at = bisect_left(ids, docnum)
+                    if at < len(ids) and ids[at] == docnum:
+                        positions[base + docnum] = _positions(matcher._values[at])
+                i = end
+            matcher._next_block()
     return positions
+
+
+def positions_in(values: Values, docs: list[int]) -> dict[int, list[int]]:
+    """Where the term stands in each of `docs` that has it, from its postings' `values`."""
+    return {docnum: _positions(values[docnum]) for docnum in docs if docnum in values}
+
+
+def length_bytes(reader: IndexReader, field: str) -> bytes:
+    """The field's length in every document (deleted ones included), by docnum, as the one byte
+    Whoosh stores (0 for none; `byte_to_length` gives the approximate length): read a segment's
+    column at once instead of one document at a time."""
+    lengths = bytearray(reader.doc_count_all())
+    for segment, base in reader.leaf_readers():
+        # the segment's length column, as W3PerDocReader.doc_field_length reads it one byte at a time
+        column = segment._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is not None and column._count:
+            lengths[base:base + column._count] = column._dbfile.get(column._basepos, column._count)
+    return bytes(lengths)
 
 
 def _positions(value: bytes) -> list[int]:
@@ -76,66 +93,66 @@ def _positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")))
 
 
-def _items(matcher: Matcher) -> list[tuple[int, float]]:
-    if not isinstance(matcher, W3LeafMatcher):  # short lists are stored inline, as a ListMatcher
-        items = []
-        while matcher.is_active():
-            items.append((matcher.id(), matcher.weight()))
-            matcher.next()
-        return items
-    # Whole blocks through the block reader's internals (whoosh3 is pinned to one version, and
-    # tests/test_search_postings.py checks this against the public one-posting-at-a-time reading).
-    items = []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        items.extend(zip(matcher._ids, matcher._weights))
-        matcher._next_block()
-    return items
+def _blocks(matcher: Matcher) -> W3LeafMatcher:
+    """The block reader under the filter of deleted documents. Postings are read a whole block at a
+    time through its internals (whoosh3 is pinned to one version, and tests/test_search_postings.py
+    checks what is read against the public one-posting-at-a-time reading)."""
+    while isinstance(matcher, WrappingMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # the W3 codec inlines no postings (its inlinelimit is 1)
+        raise TypeError(f"postings in an unknown form: {type(matcher).__name__}")
+    return matcher
+
+
+def _block_ids(matcher: W3LeafMatcher) -> list[int]:
+    """The document numbers of the block, as W3LeafMatcher._read_ids gives them, but the gaps
+    summed in C, not in a Python generator."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    return ids if matcher._byteids else list(accumulate(ids))
 
 
 class TermScores:
-    """BM25 scores of terms in the live documents of one index generation, cached (LRU)."""
+    """BM25 scores of terms in the live documents of one index generation, cached (LRU). The
+    length part of every scored field is worked out when made, not by the first query that needs it."""
 
-    def __init__(self, live: frozenset[int], k1: float, b: float, size: int = 5000) -> None:
-        self.live = live
-        self.k1, self.b = k1, b
+    def __init__(self, searcher: Searcher, k1: float, b: float, size: int = 5000) -> None:
+        self.live = frozenset(searcher.reader().all_doc_ids())
         self.size = size
         self._scores: OrderedDict[tuple[str, str], Scores] = OrderedDict()
-        self._norms_by_field: dict[str, list[float]] = {}
+        self._norms = {name: _norms(searcher, name, k1, b) for name, field in searcher.schema.items() if field.scorable}
+        self._lift = k1 + 1
         self._lock = threading.Lock()
 
-    def of(self, searcher: Searcher, field: str, text: str) -> Scores:
-        """{docnum: score} of the term, read through `searcher` (the calling thread's own)."""
+    def of(self, searcher: Searcher, field: str, text: str, values: Values | None = None) -> Scores:
+        """{docnum: score} of the term, read through `searcher` (the calling thread's own). When
+        the postings have to be read and `values` is given, their values are put there too."""
         key = (field, text)
         with self._lock:
             scores = self._scores.get(key)
             if scores is not None:
                 self._scores.move_to_end(key)
                 return scores
-        scores = self._score(searcher, field, text)
+        scores = self._score(searcher, field, text, values)
         with self._lock:
             self._scores[key] = scores
             if len(self._scores) > self.size:
                 self._scores.popitem(last=False)
         return scores
 
-    def _score(self, searcher: Searcher, field: str, text: str) -> Scores:
+    def _score(self, searcher: Searcher, field: str, text: str, values: Values | None) -> Scores:
         """Whoosh's `bm25()` for every posting, with the length part worked out once per document."""
-        reader = searcher.reader()
-        weights = read_postings(reader, field, text)
+        weights = read_postings(searcher.reader(), field, text, values)
         if not weights:
             return {}
-        lift = searcher.idf(field, text) * (self.k1 + 1)
-        norms, live = self._norms(searcher, field), self.live
+        lift = searcher.idf(field, text) * self._lift
+        norms, live = self._norms[field], self.live
         return {docnum: lift * weight / (weight + norms[docnum]) for docnum, weight in weights.items() if docnum in live}
 
-    def _norms(self, searcher: Searcher, field: str) -> list[float]:
-        """K1 * ((1 - B) + B * length / average length) of every document, for the field."""
-        norms = self._norms_by_field.get(field)
-        if norms is None:
-            reader = searcher.reader()
-            average, k1, b = searcher.avg_field_length(field) or 1, self.k1, self.b
-            norms = self._norms_by_field[field] = [k1 * ((1 - b) + b * (reader.doc_field_length(docnum, field) or 0) / average)
-                                            for docnum in range(reader.doc_count_all())]
-        return norms
+
+def _norms(searcher: Searcher, field: str, k1: float, b: float) -> list[float]:
+    """K1 * ((1 - B) + B * length / average length) of every document, for the field."""
+    average = searcher.avg_field_length(field) or 1
+    by_byte = [k1 * ((1 - b) + b * (byte_to_length(byte) if byte else 0) / average) for byte in range(256)]
+    return [by_byte[byte] for byte in length_bytes(searcher.reader(), field)]
