@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.errors import VoikkoMissingError
-from search.finnish import exact_analyzer, exact_and_part_terms, lemma_analyzer, parts_analyzer
+from search.finnish import LEAD_WORDS, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
 from search.finnish.voikko import handle, open_voikko
 from search.finnish.words import analyze_word
 
@@ -48,10 +48,20 @@ def test_parts_chain_holds_only_compound_parts():
 @pytest.mark.parametrize("seed", SEEDS[:3], ids=lambda path: path.name)
 def test_term_lists_for_the_index_equal_the_exact_and_parts_chains(seed):
     text = seed.read_text(encoding="utf-8")
-    exact, parts = exact_and_part_terms(text)
-    assert exact == [token.text for token in exact_analyzer()(text)]
-    assert parts == [token.text for token in parts_analyzer()(text)]
-    assert "kaupunginhallituksen" in exact or "kaupunginhallitus" in exact
+    lists = term_lists(text)
+    assert lists.exact == [token.text for token in exact_analyzer()(text)]
+    assert lists.parts == [token.text for token in parts_analyzer()(text)]
+    assert "kaupunginhallituksen" in lists.exact or "kaupunginhallitus" in lists.exact
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3], ids=lambda path: path.name)
+def test_lead_is_the_lemmas_of_the_opening_words_once_each(seed):
+    text = seed.read_text(encoding="utf-8")
+    lead = term_lists(text).lead
+    opening = [token.text for token in lemma_analyzer()(text) if token.pos < LEAD_WORDS]
+    later = {token.text for token in lemma_analyzer()(text) if token.pos >= LEAD_WORDS}
+    assert lead == list(dict.fromkeys(opening))
+    assert later - set(lead), "the rest of the bulletin is not in its lead"
 
 
 def test_offsets_of_lemma_tokens_point_at_the_original_word():

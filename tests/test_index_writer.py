@@ -13,6 +13,7 @@ from whoosh.query import Term
 
 from search.corpus import CorpusReader
 from search.errors import BulletinError, IndexLockedError, IndexMissingError
+from search.finnish import term_lists
 from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import stored_hashes, update_index
@@ -55,6 +56,15 @@ def test_seed_corpus_is_indexed_with_its_display_fields(seed_index: Path) -> Non
 def test_stored_hashes_are_the_bulletins_content_hashes(seed_index: Path) -> None:
     expected = {bulletin.id: bulletin.content_hash for bulletin in CorpusReader(SEEDS)}
     assert stored_hashes(open_index(seed_index)) == expected
+
+
+def test_lead_column_holds_the_lemmas_of_each_bulletins_opening(seed_index: Path) -> None:
+    with open_index(seed_index).searcher() as searcher:
+        leads = searcher.reader().column_reader("lead")
+        for docnum, fields in searcher.iter_docs():
+            lead = leads[docnum].decode("utf-8").split()
+            assert lead == term_lists(f"{fields['title']}\n{fields['body']}").lead
+            assert "elinkeinojaosto" in lead or "kaupunginhallitus" in lead
 
 
 def test_words_are_found_by_lemma_exact_form_and_compound_part(seed_index: Path) -> None:

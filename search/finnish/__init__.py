@@ -1,19 +1,21 @@
 """Finnish analysis with Voikko: words → lemmas, exact forms and compound parts."""
 
-from search.finnish.analyzers import exact_analyzer, exact_and_part_terms, lemma_analyzer, parts_analyzer
+from search.finnish.analyzers import LEAD_WORDS, TermLists, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
 from search.finnish.tokenizer import words
 from search.finnish.voikko import check_voikko
 from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, surface
 
 __all__ = [
+    "LEAD_WORDS",
     "STEM_MARK",
+    "TermLists",
     "WordAnalysis",
     "analyze_word",
     "check_voikko",
     "exact_analyzer",
-    "exact_and_part_terms",
     "lemma_analyzer",
     "parts_analyzer",
     "surface",
+    "term_lists",
     "words",
 ]

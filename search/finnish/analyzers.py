@@ -9,6 +9,7 @@ is dropped but its position stays used, and every term of one word shares the wo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from whoosh.analysis import Filter, Token
 
@@ -71,11 +72,26 @@ def parts_analyzer():
     return FinnishTokenizer() | PartsFilter()
 
 
-def exact_and_part_terms(text: str) -> tuple[list[str], list[str]]:
-    """The terms exact_analyzer() and parts_analyzer() give for `text`, in one pass. These fields keep
-    no positions, so the index takes the term lists as they are (Whoosh indexes a list value without
-    running the analyzer), which spares two token streams per bulletin."""
+# The opening of a bulletin, in words: the title and the first sentences of the body.
+LEAD_WORDS = 120
+
+
+@dataclass(frozen=True)
+class TermLists:
+    """What one pass over a bulletin's words gives the index: the terms of the exact and parts
+    fields, and the distinct lemmas of its opening (the first LEAD_WORDS words)."""
+
+    exact: list[str]
+    parts: list[str]
+    lead: list[str]
+
+
+def term_lists(text: str) -> TermLists:
+    """The terms exact_analyzer() and parts_analyzer() give for `text`, and its lead's lemmas, in one
+    pass. These fields keep no positions, so the index takes the term lists as they are (Whoosh
+    indexes a list value without running the analyzer), which spares two token streams per bulletin."""
     analyses = list(map(analyze_word, word_texts(text)))
     exact = [analysis.exact for analysis in analyses if not analysis.stop]
     parts = [part for analysis in analyses for part in analysis.parts]
-    return exact, parts
+    lead = dict.fromkeys(lemma for analysis in analyses[:LEAD_WORDS] if not analysis.stop for lemma in analysis.lemmas)
+    return TermLists(exact, parts, list(lead))

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from search.corpus import Bulletin
-from search.finnish import exact_and_part_terms
+from search.finnish import term_lists
 
 
 def to_document(bulletin: Bulletin) -> dict[str, Any]:
@@ -33,7 +33,8 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
 
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with its exact and parts text replaced by their term lists, as the Whoosh writer
-    takes them. Called where the document is written (in a worker process when there are several),
-    so that the analysis is shared out with the writing."""
-    exact, parts = exact_and_part_terms(document["exact"])
-    return {**document, "exact": exact, "parts": parts}
+    takes them, and the lemmas of its lead (for search feedback) as a column. Called where the
+    document is written (in a worker process when there are several), so that the analysis is
+    shared out with the writing."""
+    terms = term_lists(document["exact"])
+    return {**document, "exact": terms.exact, "parts": terms.parts, "lead": " ".join(terms.lead).encode("utf-8")}

@@ -6,14 +6,15 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def bulletin_schema() -> Schema:
     """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)
     and `parts` (compound parts) hold title and body text together and are weighted by the query;
     the rest filter, sort, facet and display. `id` and `content_hash` are also columns, so that an
-    update reads them for every bulletin without unpickling the stored fields."""
+    update reads them for every bulletin without unpickling the stored fields; `lead` (the lemmas
+    of a bulletin's opening, space-separated) is a column that search feedback reads for its best hits."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
@@ -28,4 +29,5 @@ def bulletin_schema() -> Schema:
         url=STORED(),
         source=STORED(),
         content_hash=COLUMN(VarBytesColumn()),
+        lead=COLUMN(VarBytesColumn()),
     )

@@ -5,7 +5,8 @@ inflection, or as a part of a compound), then those that hold only some of them 
 compound query word only as its separate parts. Measured on the dev set, letting the partial
 matches follow beats showing them only when no bulletin holds every word
 (benchmarks/relevance.py prints both). Within a tier the best hits by BM25 are re-ranked with a
-bonus where query words stand next to each other."""
+bonus where query words stand next to each other, then by feedback from the openings of the best
+hits (search.searcher.feedback)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from search.errors import QueryError
 from search.index.store import open_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
+from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, rerank_tiers
 from search.searcher.matching import QueryMatcher
 from search.searcher.postings import TermScores
 from search.searcher.query import DateRange, ParsedQuery, parse_query
@@ -43,7 +45,7 @@ RERANK = 30
 
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' years and dates,
-    and the cached term scores."""
+    the cached term scores and the idf of lemmas that feedback has weighed."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
@@ -51,15 +53,18 @@ class _Generation:
         years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
         self.years = {docnum: years[docnum] for docnum in self.terms.live}
         self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
+        self.idf: dict[str, float] = {}
 
 
 @dataclass
 class _View:
-    """One search's view: the thread's searcher, the generation's shared data, an evaluator."""
+    """One search's view: the thread's searcher, the generation's shared data, an evaluator, and
+    the leads of bulletins as the thread's searcher reads them."""
 
     searcher: Searcher
     shared: _Generation
     evaluator: Evaluator
+    leads: Leads
 
 
 @dataclass(frozen=True)
@@ -153,13 +158,16 @@ class BulletinSearch:
                 self._index = open_index(self.index_dir)
             searcher = self._local.searcher = self._index.searcher()
             self._local.generation = (self._index.indexname, searcher.reader().generation())
+            self._local.leads = None
         with self._lock:
             shared = self._generations.get(self._local.generation)
             if shared is None:
                 shared = _Generation(searcher, self.weights)
                 # Older generations go: a thread still on one builds its own until it renews.
                 self._generations = {self._local.generation: shared}
-        return _View(searcher, shared, Evaluator(searcher, shared.terms))
+        if self._local.leads is None:
+            self._local.leads = Leads(searcher.reader(), shared.idf)
+        return _View(searcher, shared, Evaluator(searcher, shared.terms), self._local.leads)
 
     def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[_Tier]:
         """The bulletins with every query word, then those with only some, or with a compound query
@@ -175,24 +183,28 @@ class BulletinSearch:
     def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier],
               request: SearchRequest) -> list[tuple[int, float]]:
         """(docnum, score) of the hits on the requested page: the tiers one after another, each in
-        the requested order."""
-        skip, wanted = (request.page - 1) * request.page_size, request.page_size
-        ranked: list[tuple[int, float]] = []
+        the requested order. By relevance, the tiers that hold the best hits give feedback."""
+        start = (request.page - 1) * request.page_size
+        end = start + request.page_size
+        relevance = request.sort == "relevance"
+        orders, before = [], 0
         for tier in tiers:
-            if skip >= len(tier.docs):
-                skip -= len(tier.docs)
-                continue
-            page = self._ordered(view, parsed, tier, skip + wanted, request.sort)[skip:skip + wanted]
-            ranked += page
-            wanted -= len(page)
-            skip = 0
-            if not wanted:
+            if before >= end and not (relevance and before < FEEDBACK_DOCS):
                 break
-        return ranked
+            orders.append(self._ordered(view, parsed, tier, end - before, request.sort))
+            before += len(tier.docs)
+        if relevance:
+            orders = rerank_tiers(orders, view.leads, self.weights.feedback)
+        page, before = [], 0
+        for tier, order in zip(tiers, orders):
+            page += order[max(0, start - before):max(0, end - before)]
+            before += len(tier.docs)
+        return page
 
     def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int,
                  sort: str) -> list[tuple[int, float]]:
-        """The first `limit` hits of the tier in the `sort` order, with their scores."""
+        """At least the first `limit` hits of the tier (all, if fewer) in the `sort` order, with
+        their scores; by relevance, as many as feedback may reorder."""
         if sort != "relevance":
             dates = view.shared.dates
             pick = heapq.nlargest if sort == "newest" else heapq.nsmallest
@@ -200,7 +212,7 @@ class BulletinSearch:
             scores = view.evaluator.scores(tier.query, docs)
             return [(docnum, scores[docnum]) for docnum in docs]
         scores = view.evaluator.scores(tier.query, tier.docs)
-        best = heapq.nlargest(max(limit, RERANK), scores.items(), key=lambda item: (item[1], -item[0]))
+        best = heapq.nlargest(max(limit, RERANK, DEPTH), scores.items(), key=lambda item: (item[1], -item[0]))
         near = proximity(parsed, self.weights)
         if near is not None:
             top = {docnum for docnum, _ in best[:RERANK]}
@@ -208,7 +220,7 @@ class BulletinSearch:
             reranked = sorted(((docnum, score + bonus.get(docnum, 0.0)) for docnum, score in best[:RERANK]),
                               key=lambda item: (-item[1], item[0]))
             best = reranked + best[RERANK:]
-        return best[:limit]
+        return best
 
     def _hit(self, view: _View, docnum: int, score: float, matcher: QueryMatcher, explained: bool) -> Hit:
         fields = view.searcher.stored_fields(docnum)

@@ -1,0 +1,76 @@
+"""Pseudo-relevance feedback: the words that the openings of the best hits share say what the
+search is about, and the hits whose own openings hold those words rise.
+
+A bulletin's lead (the lemmas of its title and first words, a column of the index) is where it says
+what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at least MIN_VOTES of
+them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
+model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
+feedback weight times the share of the model's weight that its own lead holds. Only hits already
+found are reordered: feedback never brings in a bulletin without the query's words.
+
+The numbers were chosen on the dev set with benchmarks/relevance.py; neighbouring values give
+much the same gain, so they are not fitted to single queries."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable
+
+from whoosh.reading import IndexReader
+
+FEEDBACK_DOCS = 15
+MIN_VOTES = 2
+EXPANSION_TERMS = 10
+DEPTH = 50
+
+Ranked = list[tuple[int, float]]
+
+
+class Leads:
+    """The lead lemmas of bulletins, read from the index's `lead` column, and their idf over the
+    bodies (BM25's, kept for as long as the caller keeps this)."""
+
+    def __init__(self, reader: IndexReader, idf: dict[str, float]) -> None:
+        self._reader = reader
+        self._column = reader.column_reader("lead")
+        self._count = reader.doc_count()
+        self._idf = idf
+
+    def of(self, docnum: int) -> frozenset[str]:
+        return frozenset(self._column[docnum].decode("utf-8").split())
+
+    def idf(self, lemma: str) -> float:
+        idf = self._idf.get(lemma)
+        if idf is None:
+            found = self._reader.doc_frequency("body", lemma)
+            idf = self._idf[lemma] = math.log(1 + (self._count - found + 0.5) / (found + 0.5))
+        return idf
+
+
+def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranked]:
+    """Each tier's ranking (best first) with its first DEPTH hits reordered by their scores plus the
+    feedback bonus (added to their scores). The model comes from the best hits of all the tiers, the
+    first tier's first."""
+    best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
+    if not weight or len(best) < MIN_VOTES:
+        return tiers
+    found = model([leads.of(docnum) for docnum in best], leads.idf)
+    total = sum(found.values())
+    if not total:
+        return tiers
+    return [_rerank(ranked, leads, {lemma: weight * share / total for lemma, share in found.items()}) for ranked in tiers]
+
+
+def model(leads: list[frozenset[str]], idf: Callable[[str], float]) -> dict[str, float]:
+    """The feedback model of the best hits' leads: {lemma: weight}."""
+    votes = Counter(lemma for lead in leads for lemma in lead)
+    weighed = ((lemma, count * idf(lemma)) for lemma, count in votes.items() if count >= MIN_VOTES)
+    return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: item[1]))
+
+
+def _rerank(ranked: Ranked, leads: Leads, bonus: dict[str, float]) -> Ranked:
+    rescored = [(docnum, score + sum(bonus[lemma] for lemma in bonus.keys() & leads.of(docnum)))
+                for docnum, score in ranked[:DEPTH]]
+    return sorted(rescored, key=lambda item: (-item[1], item[0])) + ranked[DEPTH:]
