@@ -57,11 +57,13 @@ def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranke
     best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
     if not weight or len(best) < MIN_VOTES:
         return tiers
-    found = model([leads.of(docnum) for docnum in best], leads.idf)
+    opening = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
+    found = model([opening[docnum] for docnum in best], leads.idf)
     total = sum(found.values())
     if not total:
         return tiers
-    return [_rerank(ranked, leads, {lemma: weight * share / total for lemma, share in found.items()}) for ranked in tiers]
+    bonus = {lemma: weight * share / total for lemma, share in found.items()}
+    return [_rerank(ranked, opening, bonus) for ranked in tiers]
 
 
 def model(leads: list[frozenset[str]], idf: Callable[[str], float]) -> dict[str, float]:
@@ -71,7 +73,7 @@ def model(leads: list[frozenset[str]], idf: Callable[[str], float]) -> dict[str,
     return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: item[1]))
 
 
-def _rerank(ranked: Ranked, leads: Leads, bonus: dict[str, float]) -> Ranked:
-    rescored = [(docnum, score + sum(bonus[lemma] for lemma in bonus.keys() & leads.of(docnum)))
+def _rerank(ranked: Ranked, opening: dict[int, frozenset[str]], bonus: dict[str, float]) -> Ranked:
+    rescored = [(docnum, score + sum(bonus[lemma] for lemma in bonus.keys() & opening[docnum]))
                 for docnum, score in ranked[:DEPTH]]
     return sorted(rescored, key=lambda item: (-item[1], item[0])) + ranked[DEPTH:]
