@@ -68,6 +68,7 @@ def test_typing_an_inflected_query_finds_the_bulletin_and_leads_to_it(page: Page
 
 def test_the_page_works_by_keyboard_with_a_visible_focus(page: Page, base_url: str):
     page.goto(base_url + "/?q=kokeiluja")
+    expect(page.get_by_label("Hae tiedotteista")).to_be_focused()  # autofocus comes after the load
     page.keyboard.press("Shift+Tab")  # from the search box back to the language link
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # the search button
