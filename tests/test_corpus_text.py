@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-
 from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, read_file
 from search.corpus.text import TITLE_LENGTH, derive_title, first_sentence
 

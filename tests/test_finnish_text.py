@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from search.finnish import words
-from search.finnish.tokenizer import word_texts
 from search.finnish.normalize import normalize
+from search.finnish.tokenizer import word_texts
 
 SEED = Path(__file__).parent.parent / "corpus" / "000_d69fc6f4f0811f96.txt"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
 from click.testing import CliRunner
+from flask import Flask
 from flask.testing import FlaskClient
 
 from search.cli import main
@@ -22,6 +22,7 @@ from search.searcher import BulletinSearch
 from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest
 from search.web import create_app
 from search.web.i18n import MESSAGES
+
 from conftest import copy_seeds
 
 SEED_2020 = "000_d69fc6f4f0811f96"

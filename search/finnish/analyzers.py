@@ -16,7 +16,6 @@ from whoosh.analysis import Filter, Token
 from search.finnish.tokenizer import FinnishTokenizer, word_texts
 from search.finnish.words import analyze_word
 
-
 # The filters run once per word occurrence in three fields, so their loops bind analyze_word locally
 # and only set the token's text: the tokenizer set everything else.
 

@@ -4,8 +4,9 @@
 
 The content-word conflation rate is the share of NOUN, VERB, ADJ, PROPN and ADV tokens whose lemma
 terms share at least one term with the lemma terms of their gold lemma (compound marks `#`
-removed); a stopword, which the index drops, counts as a miss. Throughput runs the lemma analysis chain over the file's sentences, first with an empty
-word cache (cold) and then again with the cache filled (warm)."""
+removed); a stopword, which the index drops, counts as a miss. Throughput runs the lemma analysis
+chain over the file's sentences, first with an empty word cache (cold) and then again with the
+cache filled (warm)."""
 
 from __future__ import annotations
 

@@ -32,8 +32,7 @@ from search.searcher.matching import QueryMatcher
 from search.searcher.postings import TermScores
 from search.searcher.query import DateRange, ParsedQuery, parse_query
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
-from search.searcher.results import (MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span,
-                                     StoredBulletin)
+from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
 from search.searcher.snippets import highlight, snippet
 from search.searcher.suggest import suggest
 
