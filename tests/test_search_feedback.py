@@ -57,6 +57,10 @@ def test_feedback_reorders_but_never_adds_or_drops_a_hit(index_dir):
     assert ranked(index_dir, "penkki", WEIGHTS.feedback) == ["puisto"]
 
 
+def test_a_query_of_excluded_words_only_gets_no_feedback(index_dir):
+    assert ranked(index_dir, "-penkki", WEIGHTS.feedback) == ranked(index_dir, "-penkki", 0)
+
+
 def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
     leads = [frozenset(term_lists(BULLETINS[name]).lead) for name in ("kirjasto-1", "kirjasto-2", "kirjasto-3", "pysakointi")]
     rarity = {"kokeilu": 0.1, "kirjasto": 2.0, "lainausaika": 3.0}

@@ -192,7 +192,7 @@ class BulletinSearch:
                 break
             orders.append(self._ordered(view, parsed, tier, end - before, request.sort))
             before += len(tier.docs)
-        if relevance:
+        if relevance and parsed.required:  # a query of excluded words only is about nothing
             orders = rerank_tiers(orders, view.leads, self.weights.feedback)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
