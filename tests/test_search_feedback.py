@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from search.finnish import term_lists
+from search.index.store import open_index
 from search.index.writer import update_index
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest
-from search.searcher.feedback import EXPANSION_TERMS, model
+from search.searcher.feedback import CANDIDATES, EXPANSION_TERMS, LeadStats, model
 from search.searcher.ranking import WEIGHTS
+
+from conftest import SEEDS
 
 BULLETINS = {
     # Three library bulletins open with the loan-period trial: they make the feedback model.
@@ -64,7 +67,31 @@ def test_a_query_of_excluded_words_only_gets_no_feedback(index_dir):
 def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
     leads = [frozenset(term_lists(BULLETINS[name]).lead) for name in ("kirjasto-1", "kirjasto-2", "kirjasto-3", "pysakointi")]
     rarity = {"kokeilu": 0.1, "kirjasto": 2.0, "lainausaika": 3.0}
-    found = model(leads, lambda lemma: rarity.get(lemma, 1.0))
+    idf = lambda lemma: rarity.get(lemma, 1.0)  # noqa: E731
+    found = model(leads, idf, idf)
     assert {"kokeilu", "kirjasto", "lainausaika"} <= found.keys() and len(found) <= EXPANSION_TERMS
     assert "pysäköinti" not in found  # in one opening only
     assert found["lainausaika"] > found["kirjasto"] > found["kokeilu"]
+
+
+def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        stats = LeadStats(searcher.reader())
+    assert stats.count == len(BULLETINS)
+    assert stats.in_leads["kirjasto"] == 4 and stats.in_leads["pysäköinti"] == 1 and stats.in_leads["kokeilu"] == 5
+
+
+def test_only_the_likeliest_lemmas_have_their_idf_looked_up():
+    lead = frozenset(term_lists((SEEDS / "000_d69fc6f4f0811f96.txt").read_text(encoding="utf-8")).lead)
+    assert len(lead) > CANDIDATES
+    rough = {lemma: len(lemma) for lemma in lead}  # long lemmas first, for this test
+    looked_up = []
+
+    def idf(lemma: str) -> float:
+        looked_up.append(lemma)
+        return 1.0
+
+    found = model([lead, lead], idf, rough.__getitem__)
+    skipped = lead - set(looked_up)
+    assert len(looked_up) == CANDIDATES and min(map(len, looked_up)) >= max(map(len, skipped))
+    assert found.keys() <= set(looked_up) and len(found) == EXPANSION_TERMS

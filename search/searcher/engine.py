@@ -27,7 +27,7 @@ from search.errors import QueryError
 from search.index.store import open_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
-from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, rerank_tiers
+from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
 from search.searcher.matching import QueryMatcher
 from search.searcher.postings import TermScores
 from search.searcher.query import DateRange, ParsedQuery, parse_query
@@ -44,7 +44,7 @@ RERANK = 30
 
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' years and dates,
-    the cached term scores and the idf of lemmas that feedback has weighed."""
+    the cached term scores and what feedback keeps of the bulletins' leads."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
@@ -52,7 +52,7 @@ class _Generation:
         years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
         self.years = {docnum: years[docnum] for docnum in self.terms.live}
         self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
-        self.idf: dict[str, float] = {}
+        self.leads = LeadStats(reader)
 
 
 @dataclass
@@ -165,7 +165,7 @@ class BulletinSearch:
                 # Older generations go: a thread still on one builds its own until it renews.
                 self._generations = {self._local.generation: shared}
         if self._local.leads is None:
-            self._local.leads = Leads(searcher.reader(), shared.idf)
+            self._local.leads = Leads(searcher.reader(), shared.leads)
         return _View(searcher, shared, Evaluator(searcher, shared.terms), self._local.leads)
 
     def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[_Tier]:

@@ -4,7 +4,10 @@ search is about, and the hits whose own openings hold those words rise.
 A bulletin's lead (the lemmas of its title and first words, a column of the index) is where it says
 what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at least MIN_VOTES of
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
-model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
+model (the query's own words are usually among them). Some 200 lemmas are shared by two leads, and
+the idf of each over the bodies costs a lookup in every segment of the index: so their idf over the
+leads (counted once per index generation) first picks the CANDIDATES likeliest to weigh most, and
+only those are looked up. Each of the first DEPTH hits then gains the
 feedback weight times the share of the model's weight that its own lead holds. Only hits already
 found are reordered: feedback never brings in a bulletin without the query's words.
 
@@ -23,31 +26,49 @@ from whoosh.reading import IndexReader
 
 FEEDBACK_DOCS = 15
 MIN_VOTES = 2
+CANDIDATES = 30
 EXPANSION_TERMS = 10
 DEPTH = 50
 
 Ranked = list[tuple[int, float]]
 
 
-class Leads:
-    """The lead lemmas of bulletins, read from the index's `lead` column, and their idf over the
-    bodies (BM25's, kept for as long as the caller keeps this)."""
+class LeadStats:
+    """What feedback keeps for one generation of the index: in how many bulletins' leads each lemma
+    stands, and the idf over the bodies of the lemmas weighed so far (shared by the threads)."""
 
-    def __init__(self, reader: IndexReader, idf: dict[str, float]) -> None:
+    def __init__(self, reader: IndexReader) -> None:
+        leads = reader.column_reader("lead")
+        self.count = reader.doc_count()
+        self.in_leads = Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
+        self.body_idf: dict[str, float] = {}
+
+
+class Leads:
+    """The lead lemmas of bulletins and their idf, as one thread's reader reads them."""
+
+    def __init__(self, reader: IndexReader, stats: LeadStats) -> None:
         self._reader = reader
         self._column = reader.column_reader("lead")
-        self._count = reader.doc_count()
-        self._idf = idf
+        self._stats = stats
 
     def of(self, docnum: int) -> frozenset[str]:
         return frozenset(self._column[docnum].decode("utf-8").split())
 
+    def lead_idf(self, lemma: str) -> float:
+        """BM25's idf of the lemma over the leads."""
+        return _idf(self._stats.count, self._stats.in_leads[lemma])
+
     def idf(self, lemma: str) -> float:
-        idf = self._idf.get(lemma)
+        """BM25's idf of the lemma over the bodies."""
+        idf = self._stats.body_idf.get(lemma)
         if idf is None:
-            found = self._reader.doc_frequency("body", lemma)
-            idf = self._idf[lemma] = math.log(1 + (self._count - found + 0.5) / (found + 0.5))
+            idf = self._stats.body_idf[lemma] = _idf(self._stats.count, self._reader.doc_frequency("body", lemma))
         return idf
+
+
+def _idf(count: int, found: int) -> float:
+    return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
 def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranked]:
@@ -58,7 +79,7 @@ def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranke
     if not weight or len(best) < MIN_VOTES:
         return tiers
     opening = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
-    found = model([opening[docnum] for docnum in best], leads.idf)
+    found = model([opening[docnum] for docnum in best], leads.idf, leads.lead_idf)
     total = sum(found.values())
     if not total:
         return tiers
@@ -66,10 +87,13 @@ def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranke
     return [_rerank(ranked, opening, bonus) for ranked in tiers]
 
 
-def model(leads: list[frozenset[str]], idf: Callable[[str], float]) -> dict[str, float]:
-    """The feedback model of the best hits' leads: {lemma: weight}."""
+def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: Callable[[str], float]) -> dict[str, float]:
+    """The feedback model of the best hits' leads: {lemma: weight}. `rough_idf`, quicker to know
+    than `idf`, picks the lemmas whose `idf` is worth looking up."""
     votes = Counter(lemma for lead in leads for lemma in lead)
-    weighed = ((lemma, count * idf(lemma)) for lemma, count in votes.items() if count >= MIN_VOTES)
+    shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]
+    likely = heapq.nlargest(CANDIDATES, shared, key=lambda item: item[1] * rough_idf(item[0]))
+    weighed = ((lemma, count * idf(lemma)) for lemma, count in likely)
     return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: item[1]))
 
 
