@@ -1,6 +1,6 @@
 """Finnish analysis with Voikko: words → lemmas, exact forms and compound parts."""
 
-from search.finnish.analyzers import LEAD_WORDS, TermLists, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
+from search.finnish.analyzers import LEAD_WORDS, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
 from search.finnish.tokenizer import words
 from search.finnish.voikko import check_voikko
 from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, surface
@@ -8,7 +8,6 @@ from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, surface
 __all__ = [
     "LEAD_WORDS",
     "STEM_MARK",
-    "TermLists",
     "WordAnalysis",
     "analyze_word",
     "check_voikko",

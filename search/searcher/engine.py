@@ -52,7 +52,7 @@ class _Generation:
         years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
         self.years = {docnum: years[docnum] for docnum in self.terms.live}
         self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
-        self.leads = LeadStats(reader)
+        self.lead_stats = LeadStats(reader)
 
 
 @dataclass
@@ -165,7 +165,7 @@ class BulletinSearch:
                 # Older generations go: a thread still on one builds its own until it renews.
                 self._generations = {self._local.generation: shared}
         if self._local.leads is None:
-            self._local.leads = Leads(searcher.reader(), shared.leads)
+            self._local.leads = Leads(searcher.reader(), shared.lead_stats)
         return _View(searcher, shared, Evaluator(searcher, shared.terms), self._local.leads)
 
     def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[_Tier]:

@@ -4,12 +4,13 @@ search is about, and the hits whose own openings hold those words rise.
 A bulletin's lead (the lemmas of its title and first words, a column of the index) is where it says
 what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at least MIN_VOTES of
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
-model (the query's own words are usually among them). Some 200 lemmas are shared by two leads, and
-the idf of each over the bodies costs a lookup in every segment of the index: so their idf over the
-leads (counted once per index generation) first picks the CANDIDATES likeliest to weigh most, and
-only those are looked up. Each of the first DEPTH hits then gains the
+model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
 feedback weight times the share of the model's weight that its own lead holds. Only hits already
 found are reordered: feedback never brings in a bulletin without the query's words.
+
+Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
+segment of the index: so their idf over the leads (counted once per index generation) first picks
+the CANDIDATES likeliest to weigh most, and only those are looked up.
 
 The numbers were chosen on the dev set with benchmarks/relevance.py (nDCG@10 0.554 → 0.569). Each
 of them set to a neighbouring value (10 or 20 hits, 5 to 20 lemmas, depth 30 or 100, 3 votes)
