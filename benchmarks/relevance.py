@@ -83,7 +83,10 @@ def main() -> None:
         "Snowball baseline (OR)": baseline(),
         "ours: partial matches follow (shipped)": ours(BulletinSearch(index_dir)),
         "ours: partial matches only as fallback": ours(BulletinSearch(index_dir, partial="fallback")),
-        "ours: without feedback": ours(BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=0))),
+        "ours: without reference feedback": ours(BulletinSearch(index_dir, weights=replace(WEIGHTS, provisions=0,
+                                                                                           citations=0))),
+        "ours: without feedback": ours(BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=0, provisions=0,
+                                                                                 citations=0))),
     }
     results = {}
     print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments\n")

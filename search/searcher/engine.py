@@ -6,7 +6,7 @@ compound query word only as its separate parts. Measured on the dev set, letting
 matches follow beats showing them only when no bulletin holds every word
 (benchmarks/relevance.py prints both). Within a tier the best hits by BM25 are re-ranked with a
 bonus where query words stand next to each other, then by feedback from the openings of the best
-hits (search.searcher.feedback)."""
+hits (search.searcher.feedback) and from what they refer to (search.searcher.citations)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 
 from search.errors import QueryError
 from search.index.store import open_index
+from search.searcher.citations import References, rerank_by_citations
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
@@ -44,7 +45,7 @@ RERANK = 30
 
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' years and dates,
-    the cached term scores and what feedback keeps of the bulletins' leads."""
+    the cached term scores and what feedback keeps of the bulletins' leads and references."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
@@ -53,6 +54,7 @@ class _Generation:
         self.years = {docnum: years[docnum] for docnum in self.terms.live}
         self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
         self.lead_stats = LeadStats(reader)
+        self.references = References(reader)
 
 
 @dataclass
@@ -194,6 +196,8 @@ class BulletinSearch:
             before += len(tier.docs)
         if relevance and parsed.required:  # a query of excluded words only is about nothing
             orders = rerank_tiers(orders, view.leads, self.weights.feedback)
+            orders = rerank_tiers(orders, view.shared.references, self.weights.provisions)
+            orders = rerank_by_citations(orders, view.shared.references.links, self.weights.citations)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
             page += order[max(0, start - before):max(0, end - before)]

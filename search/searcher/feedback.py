@@ -22,6 +22,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable
+from typing import Protocol
 
 from whoosh.reading import IndexReader
 
@@ -56,36 +57,48 @@ class Leads:
     def of(self, docnum: int) -> frozenset[str]:
         return frozenset(self._column[docnum].decode("utf-8").split())
 
-    def lead_idf(self, lemma: str) -> float:
-        """BM25's idf of the lemma over the leads."""
-        return _idf(self._stats.count, self._stats.in_leads[lemma])
+    def rough_idf(self, lemma: str) -> float:
+        """BM25's idf of the lemma over the leads: quicker to know than `idf`."""
+        return bm25_idf(self._stats.count, self._stats.in_leads[lemma])
 
     def idf(self, lemma: str) -> float:
         """BM25's idf of the lemma over the bodies."""
         idf = self._stats.body_idf.get(lemma)
         if idf is None:
-            idf = self._stats.body_idf[lemma] = _idf(self._stats.count, self._reader.doc_frequency("body", lemma))
+            idf = self._stats.body_idf[lemma] = bm25_idf(self._stats.count, self._reader.doc_frequency("body", lemma))
         return idf
 
 
-def _idf(count: int, found: int) -> float:
+def bm25_idf(count: int, found: int) -> float:
     return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
-def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranked]:
+class Features(Protocol):
+    """What feedback weighs for a bulletin (the lemmas of its lead, the provisions it applies) and
+    how rare each one is."""
+
+    def of(self, docnum: int) -> frozenset[str]: ...
+
+    def idf(self, feature: str) -> float: ...
+
+    def rough_idf(self, feature: str) -> float: ...
+
+
+def rerank_tiers(tiers: list[Ranked], features: Features, weight: float) -> list[Ranked]:
     """Each tier's ranking (best first) with its first DEPTH hits reordered by their scores plus the
-    feedback bonus (added to their scores). The model comes from the best hits of all the tiers, the
-    first tier's first."""
+    feedback bonus (added to their scores). The model comes from the features of the best hits of
+    all the tiers, the first tier's first."""
     best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
     if not weight or len(best) < MIN_VOTES:
         return tiers
-    opening = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
-    found = model([opening[docnum] for docnum in best], leads.idf, leads.lead_idf)
+    held = {docnum: features.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
+    found = model([held[docnum] for docnum in best], features.idf, features.rough_idf)
     total = sum(found.values())
     if not total:
         return tiers
-    bonus = {lemma: weight * share / total for lemma, share in found.items()}
-    return [_rerank(ranked, opening, bonus) for ranked in tiers]
+    bonus = {feature: weight * share / total for feature, share in found.items()}
+    return [reorder(ranked, lambda docnum: sum(bonus[feature] for feature in bonus.keys() & held[docnum]))
+            for ranked in tiers]
 
 
 def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: Callable[[str], float]) -> dict[str, float]:
@@ -98,7 +111,7 @@ def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: C
     return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: item[1]))
 
 
-def _rerank(ranked: Ranked, opening: dict[int, frozenset[str]], bonus: dict[str, float]) -> Ranked:
-    rescored = [(docnum, score + sum(bonus[lemma] for lemma in bonus.keys() & opening[docnum]))
-                for docnum, score in ranked[:DEPTH]]
+def reorder(ranked: Ranked, gain: Callable[[int], float]) -> Ranked:
+    """`ranked` with its first DEPTH hits re-sorted by their scores plus their `gain`."""
+    rescored = [(docnum, score + gain(docnum)) for docnum, score in ranked[:DEPTH]]
     return sorted(rescored, key=lambda item: (-item[1], item[0])) + ranked[DEPTH:]

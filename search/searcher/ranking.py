@@ -20,8 +20,9 @@ from search.searcher.query import ParsedQuery, Term, Word
 @dataclass(frozen=True)
 class Weights:
     """Boosts of the ways a word can match, the bonus for neighbouring query words, the most that
-    feedback from the best hits adds (see search.searcher.feedback), and BM25's parameters (a high
-    k1: in long decisions the topic's words recur, and that counts)."""
+    feedback from the best hits adds by their leads (search.searcher.feedback), by the provisions
+    they apply and by the bulletins they cite (search.searcher.citations), and BM25's parameters (a
+    high k1: in long decisions the topic's words recur, and that counts)."""
 
     title: float = 0.5
     exact: float = 0.5
@@ -29,6 +30,8 @@ class Weights:
     split: float = 0.3
     near: float = 2.0
     feedback: float = 40.0
+    provisions: float = 30.0
+    citations: float = 70.0
     k1: float = 8.0
     b: float = 0.75
 
