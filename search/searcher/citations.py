@@ -9,10 +9,10 @@ first DEPTH hits of each tier:
 - citations: a hit gains the `citations` weight times the share of the best CITING_DOCS hits that
   cite it or that it cites.
 
-Chosen on the dev set with benchmarks/relevance.py (nDCG@10 0.569 → 0.578; citations alone 0.575,
-provisions alone 0.571). Neighbouring settings (citations 40–100, 5–20 citing hits; provisions
-20–40) keep at least +0.004: a court decision that the best hits cite, or that cites them, is on
-their question whatever the query's words."""
+Chosen on the dev set with benchmarks/relevance.py: nDCG@10 0.569 → 0.578 (citations alone 0.575,
+provisions alone 0.571). Neighbouring settings still gain: citations alone at 40–150 or from 5–20
+citing hits 0.572–0.575, and with provisions at 20–60 0.573–0.578. A decision that the best hits
+cite, or that cites them, is on their question whatever words it uses for it."""
 
 from __future__ import annotations
 

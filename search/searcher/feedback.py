@@ -6,7 +6,8 @@ what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at l
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
 model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
 feedback weight times the share of the model's weight that its own lead holds. Only hits already
-found are reordered: feedback never brings in a bulletin without the query's words.
+found are reordered: feedback never brings in a bulletin without the query's words. The same
+model serves other features of a bulletin: the provisions it applies (search.searcher.citations).
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
 segment of the index: so their idf over the leads (counted once per index generation) first picks
@@ -102,8 +103,8 @@ def rerank_tiers(tiers: list[Ranked], features: Features, weight: float) -> list
 
 
 def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: Callable[[str], float]) -> dict[str, float]:
-    """The feedback model of the best hits' leads: {lemma: weight}. `rough_idf`, quicker to know
-    than `idf`, picks the lemmas whose `idf` is worth looking up."""
+    """The feedback model of the best hits' leads (or other features): {lemma: weight}. `rough_idf`,
+    quicker to know than `idf`, picks the lemmas whose `idf` is worth looking up."""
     votes = Counter(lemma for lead in leads for lemma in lead)
     shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]
     likely = heapq.nlargest(CANDIDATES, shared, key=lambda item: item[1] * rough_idf(item[0]))
