@@ -71,6 +71,7 @@ class Leads:
 
 
 def bm25_idf(count: int, found: int) -> float:
+    """BM25's idf of something `found` in that many of `count` bulletins."""
     return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
