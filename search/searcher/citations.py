@@ -34,8 +34,8 @@ class References:
         ids, cites, provisions = (reader.column_reader(name) for name in ("id", "cites", "provisions"))
         live = list(reader.all_doc_ids())
         self.count = len(live)
-        self.provisions = {docnum: frozenset(provisions[docnum].decode("utf-8").split()) for docnum in live
-                           if provisions[docnum]}
+        applied = ((docnum, frozenset(provisions[docnum].decode("utf-8").split())) for docnum in live)
+        self.provisions = {docnum: keys for docnum, keys in applied if keys}
         self.in_provisions = Counter(key for keys in self.provisions.values() for key in keys)
         precedents = {key: docnum for docnum in live if (key := own_precedent(ids[docnum]))}
         links: dict[int, set[int]] = defaultdict(set)
