@@ -179,31 +179,37 @@ def _day(last: bool):
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, date_from: date | None,
                    date_to: date | None, as_json: bool, explain: bool, index: Path | None) -> None:
-    """Search the bulletins. Words match in any inflection, and bulletins holding every word come
-    first, followed by those holding only some of them.
+    """Search the bulletins. A bulletin matches when it holds every word, in any inflection or
+    inside a longer compound; matches are listed and counted. Bulletins that hold only some of the
+    words are related results: listed when nothing matches, and after the matches on their last
+    page (by relevance), never counted.
 
     \b
       kokeilu alusta                 both words, in any inflection (kokeiluja, alustana)
       kokeilu OR hanke               either word
-      -korona   NOT korona           leave out bulletins with the word
+      kokeilu NOT korona             leave out bulletins with the word
+      -korona kokeilu                the same: a hyphen excludes at the start, or after an operator
+      talouden ohjaus -yksikössä     after a word, -word is text (the tail of an open compound)
       "kuusi innovaatiohaastetta"    the words together in this order, in any inflection
       kokeilu*                       words beginning with kokeilu
       title:elinkeinojaosto          the word in the title (also title:"a phrase")
       date:2020  date:2020-11  date:2019..2021  date:..2020-06   bulletins of those dates
 
-    A compound is also found by its parts (hautomo finds yrityshautomopalvelujen). Common words
-    (ja, tai, että, …) are not indexed. Quote a phrase for the shell too:
-    bulletins search '"kuusi innovaatiohaastetta"' -korona.
+    A word is also found inside a longer compound (hautomo and yrityshautomo find
+    yrityshautomopalvelujen). Common words (ja, tai, että, …) are not indexed. Quote a phrase for
+    the shell too: bulletins search '"kuusi innovaatiohaastetta"' NOT korona.
 
     \b
     With --json the output is one object:
-      {"query", "total", "complete", "related", "page", "page_size", "sort", "seconds",
-       "hits": [{"id", "title", "date", "score", "snippet", "organ", "url"}],
+      {"query", "total", "related_total", "page", "page_size", "sort", "seconds",
+       "hits": [{"id", "title", "date", "score", "related", "snippet", "organ", "url"}],
        "facets": {"year": {"2020": 3, ...}}, "suggestion"}
-    where "snippet" is HTML with the matched words in <mark>, "complete" counts the hits that hold
-    every word (they come first), "related" is true when none does, and "suggestion" is a
-    corrected query or null. With --explain each hit also has "matches":
-    [{"query_word", "bulletin_word", "how": "exact" | "lemma" | "part"}].
+    where "total" counts the matches (and the facets count them), "related_total" the related
+    results, "related" tells a related result from a match, "snippet" is HTML with the matched
+    words in <mark>, and "suggestion" is a corrected query or null. With --explain each hit also
+    has "matches": [{"query_word", "bulletin_word", "how": "exact" | "lemma" | "compound" |
+    "part"}]: as written, another inflection, inside a longer compound, or (related results) one
+    part of a compound query word.
 
     Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
     """
@@ -220,10 +226,12 @@ def _print_result(result: SearchResult) -> None:
     """The hits as text: title, date and snippet with the matches in colour (on a terminal), then the total."""
     if result.suggestion:
         click.echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
-    if result.related:
-        click.echo("No bulletin holds every word of the query; these hold some of them.")
+    if result.only_related:
+        click.echo("No bulletin holds every word of the query. Related results, which hold only some of them:")
     first = (result.request.page - 1) * result.request.page_size
     for number, hit in enumerate(result.hits, first + 1):
+        if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
+            click.echo("\n— Related results: these hold only some of the words —")
         click.echo(f"\n{number}. {click.style(hit.title, bold=True)}")
         click.echo(f"   {hit.date}  {click.style(hit.id, dim=True)}")
         snippet = "".join(click.style(span.text, fg="yellow", bold=True) if span.matched else span.text
@@ -234,5 +242,9 @@ def _print_result(result: SearchResult) -> None:
             words.setdefault(match.query_word, []).append(f"{match.bulletin_word} ({match.how})")
         for query_word, found in words.items():
             click.echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
-    shown = f"{first + 1}–{first + len(result.hits)} of " if result.hits else ""
-    click.echo(f"\n{shown}{result.total} hits ({result.complete} with every word), {result.seconds * 1000:.0f} ms")
+    click.echo(f"\n{_count(result.total, 'hit', 'hits')}, {_count(result.related_total, 'related result', 'related results')}"
+               f", {result.seconds * 1000:.0f} ms")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"

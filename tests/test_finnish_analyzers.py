@@ -39,9 +39,9 @@ def test_exact_chain_keeps_the_written_form_lowercased():
         ("kaupunginhallituksen", 0), ("elinkeinojaosto", 1)]
 
 
-def test_parts_chain_holds_only_compound_parts():
+def test_parts_chain_holds_only_compound_parts_and_their_runs():
     found = {term for term, _ in terms(parts_analyzer(), "yrityshautomopalvelujen toimeenpanoa Helsingissä")}
-    assert {"yritys", "hautomo", "palvelu"} <= found
+    assert {"yritys", "hautomo", "palvelu", "yrityshautomo", "hautomopalvelu"} <= found
     assert "yrityshautomopalvelu" not in found and "helsinki" not in found
 
 

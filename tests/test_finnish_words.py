@@ -47,6 +47,25 @@ def test_compound_parts_are_kept_apart_from_lemmas():
     assert "hautomo" not in analysis.lemmas
 
 
+def test_parts_hold_every_run_of_consecutive_parts_but_the_whole():
+    assert analyze_word("yrityshautomopalvelujen").parts == (
+        "yritys", "hautomo", "palvelu", "yrityshautomo", "hautomopalvelu")
+    runs = set(analyze_word("kaupunginhallitusneuvotteluissa").parts)
+    assert {"kaupunkihallitus", "hallitusneuvottelu"} <= runs  # each part in its base form
+    assert "kaupunkineuvottelu" not in runs  # not consecutive
+    assert "osakeyhtiö" in analyze_word("asunto-osakeyhtiön").parts
+
+
+def test_a_run_equals_the_joined_lemma_of_the_compound_it_names():
+    # A query word is found inside a longer compound when one of its lemmas is one of the runs.
+    assert set(analyze_word("kaupunginhallituksen").lemmas) & set(analyze_word("kaupunginhallitusneuvotteluissa").parts)
+    assert set(analyze_word("EU-rahoitus").lemmas) & set(analyze_word("EU-rahoitushakemuksen").parts)
+
+
+def test_unknown_hyphenated_word_holds_runs_of_its_pieces():
+    assert "covid19" in analyze_word("covid-19-potilaiden").parts
+
+
 def test_genitive_first_part_is_found_by_its_base_form():
     assert set(analyze_word("kaupunginhallituksen").parts) >= {"kaupunki", "hallitus"}
 

@@ -25,10 +25,25 @@ def test_or_joins_its_neighbours_into_one_group():
     assert [texts(group) for group in parsed.required] == [["kokeilu", "hanke"], ["korona"]]
 
 
-def test_minus_and_not_exclude_the_next_word():
-    parsed = parse_query("kokeilu -korona NOT hanke")
-    assert [texts(group) for group in parsed.required] == [["kokeilu"]]
-    assert [" ".join(w.text for w in term.words) for term in parsed.excluded] == ["korona", "hanke"]
+def test_not_excludes_the_next_word_anywhere():
+    parsed = parse_query("kokeilu NOT korona hanke")
+    assert [texts(group) for group in parsed.required] == [["kokeilu"], ["hanke"]]
+    assert [" ".join(w.text for w in term.words) for term in parsed.excluded] == ["korona"]
+
+
+@pytest.mark.parametrize("query, required, excluded", [
+    ("-korona kokeilu", ["kokeilu"], ["korona"]),  # at the start
+    ("-korona -covid kokeilu", ["kokeilu"], ["korona", "covid"]),  # after another exclusion
+    ("kokeilu NOT hanke -korona", ["kokeilu"], ["hanke", "korona"]),
+    ("date:2020 -korona kokeilu", ["kokeilu"], ["korona"]),  # after a date filter
+    ("kokeilu -korona", ["kokeilu", "korona"], []),  # after a word: the tail of an open compound
+    ('kokeilu -"korona virus"', ["kokeilu"], ["korona virus"]),  # a phrase is never a tail
+    ("kokeilu -title:korona", ["kokeilu"], ["korona"]),  # nor is a field
+])
+def test_a_hyphen_excludes_only_where_no_word_stands_before_it(query, required, excluded):
+    parsed = parse_query(query)
+    assert [text for group in parsed.required for text in texts(group)] == required
+    assert [" ".join(w.text for w in term.words) for term in parsed.excluded] == excluded
 
 
 def test_a_lone_dash_between_words_is_a_dash_not_an_operator():

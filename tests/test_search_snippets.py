@@ -21,7 +21,7 @@ def test_every_inflected_form_and_compound_is_found_and_says_how():
     assert ("kokeiluja", (("kokeiluja", "exact"),)) in words
     assert ("kokeilua", (("kokeiluja", "lemma"),)) in words
     assert ("Kokeilut", (("kokeiluja", "lemma"),)) in words
-    assert ("kokeiluhakukierrosta", (("kokeiluja", "part"),)) in words
+    assert ("kokeiluhakukierrosta", (("kokeiluja", "compound"),)) in words
 
 
 def test_gradated_forms_are_found():

@@ -167,7 +167,7 @@ def test_hits_with_only_some_words_are_set_apart_from_the_complete_ones(client):
     assert "Näytetään läheisiä tuloksia" not in html
     ids = hit_ids(html)
     assert ids[0] == "kampus-2021"
-    assert html.index("Seuraavissa tuloksissa on vain osa hakusanoista") < html.index(f"/bulletins/{ids[1]}?")
+    assert html.index("Läheiset tulokset: näissä on vain osa hakusanoista") < html.index(f"/bulletins/{ids[1]}?")
 
 
 def test_query_with_no_hits_shows_help_and_examples(client):

@@ -46,7 +46,8 @@ class ExactFilter(Filter):
 
 
 class PartsFilter(Filter):
-    """The parts of a compound word (`yrityshautomopalvelujen` → yritys, hautomo, palvelu)."""
+    """The parts of a compound word and their longer runs (`yrityshautomopalvelujen` → yritys,
+    hautomo, palvelu, yrityshautomo, hautomopalvelu)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         analyze = analyze_word
@@ -67,7 +68,7 @@ def exact_analyzer():
 
 
 def parts_analyzer():
-    """Text → compound parts."""
+    """Text → compound parts and runs of parts."""
     return FinnishTokenizer() | PartsFilter()
 
 

@@ -23,9 +23,10 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2019": 
 @dataclass(frozen=True, slots=True)
 class WordAnalysis:
     """The index terms of one word: `lemmas` (all readings, lowercased, hyphens dropped), `parts`
-    (compound parts, kept apart from the lemmas), whether Voikko knew it, whether it is a stopword,
-    and `exact`, its surface() form (kept here so that indexing computes it once per word, not per
-    occurrence)."""
+    (what a compound holds, kept apart from the lemmas: every run of its consecutive parts shorter
+    than the whole, in base form, single parts included), whether Voikko knew it, whether it is a
+    stopword, and `exact`, its surface() form (kept here so that indexing computes it once per word,
+    not per occurrence)."""
 
     lemmas: tuple[str, ...]
     parts: tuple[str, ...]
@@ -55,6 +56,14 @@ def _pieces(word: str) -> list[str]:
     return pieces if len(pieces) > 1 else []
 
 
+def runs(parts: list[str], shortest: int = 1) -> list[str]:
+    """Every run of at least `shortest` consecutive parts but shorter than the whole, joined, shorter
+    runs first: yritys+hautomo+palvelu → yritys, hautomo, palvelu, yrityshautomo, hautomopalvelu.
+    A query word found among them stands inside the compound (the whole is the compound's lemma)."""
+    count = len(parts)
+    return ["".join(parts[start:start + size]) for size in range(shortest, count) for start in range(count - size + 1)]
+
+
 def _piece_terms(pieces: list[str]) -> list[str]:
     return [term for piece in pieces for analysis in [analyze_word(piece)]
             for term in (*analysis.lemmas, *analysis.parts)]
@@ -71,7 +80,7 @@ def _known(word: str, analyses: list[dict]) -> WordAnalysis:
             lemmas.append(participle_verb(wordbases) or "")
         if not is_name and analysis.get("STRUCTURE", "").count("=") > 1:
             compound = compound_parts(wordbases)
-            parts.extend(compound)
+            parts.extend(runs(compound))
             # lastenklinikka is also lapsiklinikka: the compound with every part in its base form
             lemmas.append("".join(compound))
     parts.extend(_piece_terms(_pieces(word)))  # elinkeino-osaston: a reader looks for elinkeino
@@ -107,7 +116,9 @@ def _unknown(word: str) -> WordAnalysis:
     last = analyze_word(pieces[-1])
     lemmas = [STEM_MARK + head + lemma[1:] if lemma.startswith(STEM_MARK) else head + lemma
               for lemma in last.lemmas]
-    return WordAnalysis(_unique([_lemma(low), *lemmas]), _unique(_piece_terms(pieces)), False, False, low)
+    # covid-19-potilaiden holds covid-19: runs of two or more pieces, the last one by its lemma
+    pieced = runs([piece.lower() for piece in pieces[:-1]] + [last.lemmas[0].lstrip(STEM_MARK)], shortest=2)
+    return WordAnalysis(_unique([_lemma(low), *lemmas]), _unique(_piece_terms(pieces) + pieced), False, False, low)
 
 
 @lru_cache(maxsize=300_000)

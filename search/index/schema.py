@@ -6,16 +6,17 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def bulletin_schema() -> Schema:
     """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)
-    and `parts` (compound parts) hold title and body text together and are weighted by the query;
-    the rest filter, sort, facet and display. `id` and `content_hash` are also columns, so that an
-    update reads them for every bulletin without unpickling the stored fields; `lead` (the lemmas
-    of a bulletin's opening), `cites` (the precedents it cites) and `provisions` (the provisions it
-    applies), each space-separated, are columns that search feedback reads (search.index.references)."""
+    and `parts` (compound parts and runs of them, search.finnish.words) hold title and body text
+    together and are weighted by the query; the rest filter, sort, facet and display. `id` and
+    `content_hash` are also columns, so that an update reads them for every bulletin without
+    unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
+    precedents it cites) and `provisions` (the provisions it applies), each space-separated, are
+    columns that search feedback reads (search.index.references)."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),

@@ -1,12 +1,15 @@
 """BulletinSearch: the one search API that the CLI and the web app call.
 
-A query's hits come in two tiers: first the bulletins that hold every query word (in any
-inflection, or as a part of a compound), then those that hold only some of them or hold a
-compound query word only as its separate parts. Measured on the dev set, letting the partial
-matches follow beats showing them only when no bulletin holds every word
-(benchmarks/relevance.py prints both). Within a tier the best hits by BM25 are re-ranked with a
-bonus where query words stand next to each other, then by feedback from the openings of the best
-hits (search.searcher.feedback) and from what they refer to (search.searcher.citations)."""
+A bulletin matches a query when it holds every query word: in any inflection, or inside a longer
+compound as a run of its parts (`yrityshautomo` in `yrityshautomopalvelujen`). The matches are
+what the total, the facets, the date orders and the feed count. Bulletins that hold only some of
+the words, or a compound query word only as its parts scattered over the text, are related
+results: listed when nothing matches (with a notice), and in relevance order after the matches,
+filling out the last page of matches, but never counted. Measured on the dev set, letting them
+follow the matches beats listing them only when nothing matches (benchmarks/relevance.py prints
+both). Within each of the two, the best hits by BM25 are re-ranked with a bonus where query words
+stand next to each other, then by feedback from the openings of the best hits
+(search.searcher.feedback) and from what they refer to (search.searcher.citations)."""
 
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, Se
 from search.searcher.snippets import highlight, snippet
 from search.searcher.suggest import suggest
 
-Partial = Literal["follow", "fallback"]
+Related = Literal["follow", "fallback"]
 
 # How many of a tier's best hits the proximity bonus may reorder.
 RERANK = 30
@@ -70,38 +73,42 @@ class _View:
 
 @dataclass(frozen=True)
 class Ranking:
-    """A search before its hits are read: the page's (docnum, score) pairs, how many bulletins
-    match, how many of them hold every query word, and the year facets."""
+    """A search before its hits are read: the page's (docnum, score, related) triples, how many
+    bulletins match and how many are related results, and the year facets of the matches."""
 
     parsed: ParsedQuery
-    page: tuple[tuple[int, float], ...]
+    page: tuple[tuple[int, float, bool], ...]
     total: int
-    complete: int
+    related_total: int
     facets: dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)
 class _Tier:
+    """The matches, or the related results: the query that scores them, and which they are."""
+
     query: q.Query
     docs: set[int]
+    related: bool
 
 
 class BulletinSearch:
     """Searches the index in `index_dir`. Safe to share between threads: each thread searches with
     its own Whoosh searcher, refreshed when another process has committed to the index."""
 
-    def __init__(self, index_dir: Path, weights: Weights = WEIGHTS, partial: Partial = "follow") -> None:
+    def __init__(self, index_dir: Path, weights: Weights = WEIGHTS, related: Related = "follow") -> None:
         self.index_dir = Path(index_dir)
         self.weights = weights
-        self.partial = partial
+        self.related = related
         self._index: FileIndex = open_index(self.index_dir)
         self._local = threading.local()
         self._generations: dict[tuple[str, int], _Generation] = {}
         self._lock = threading.Lock()
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """The hits of one page, the total, the year facets and a did-you-mean suggestion.
-        Raise QueryError for a query or parameter that cannot be understood."""
+        """The hits of one page, the number of matches and of related results, the year facets of the
+        matches and a did-you-mean suggestion. Raise QueryError for a query or parameter that cannot
+        be understood."""
         started = time.perf_counter()
         view = self._view()
         ranking = self._rank(view, request)
@@ -109,16 +116,16 @@ class BulletinSearch:
         return SearchResult(
             request=request,
             total=ranking.total,
-            hits=tuple(self._hit(view, docnum, score, matcher, request.explain) for docnum, score in ranking.page),
+            related_total=ranking.related_total,
+            hits=tuple(self._hit(view, docnum, score, related, matcher, request.explain)
+                       for docnum, score, related in ranking.page),
             facets=ranking.facets,
             suggestion=suggest(request.query, ranking.parsed, view.searcher.reader()),
-            related=not ranking.complete and bool(ranking.total),
             seconds=time.perf_counter() - started,
-            complete=ranking.complete,
         )
 
     def rank(self, request: SearchRequest) -> Ranking:
-        """The search without its hits' text: which bulletins the page holds, the total and the
+        """The search without its hits' text: which bulletins the page holds, the counts and the
         facets. Raise QueryError as `search` does."""
         return self._rank(self._view(), request)
 
@@ -126,13 +133,13 @@ class BulletinSearch:
         _check(request)
         parsed = parse_query(request.query)
         allowed = _allowed(view.shared, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
-        tiers = self._tiers(view, parsed, allowed)
-        years = Counter(view.shared.years[docnum] for tier in tiers for docnum in tier.docs)
+        matches, related = self._tiers(view, parsed, allowed)
+        years = Counter(view.shared.years[docnum] for docnum in matches.docs)
         return Ranking(
             parsed=parsed,
-            page=tuple(self._page(view, parsed, tiers, request)),
-            total=sum(len(tier.docs) for tier in tiers),
-            complete=len(tiers[0].docs),
+            page=tuple(self._page(view, parsed, self._listed(matches, related, request), request)),
+            total=len(matches.docs),
+            related_total=len(related.docs),
             facets={"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}},
         )
 
@@ -170,23 +177,32 @@ class BulletinSearch:
             self._local.leads = Leads(searcher.reader(), shared.lead_stats)
         return _View(searcher, shared, Evaluator(searcher, shared.terms), self._local.leads)
 
-    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> list[_Tier]:
-        """The bulletins with every query word, then those with only some, or with a compound query
-        word only as its parts (unless partial matches come only as a fallback and the first tier
-        has hits)."""
-        complete = _Tier(all_words(parsed, self.weights),
-                         _only(view.evaluator.docs(all_words(parsed, self.weights, split=False)), allowed))
-        if self.partial == "fallback" and complete.docs:
-            return [complete]
+    def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> tuple[_Tier, _Tier]:
+        """The matches (every query word, whole or inside a longer compound), and the related
+        results (some of the words, or a compound query word only as its scattered parts)."""
+        matches = _only(view.evaluator.docs(all_words(parsed, self.weights, split=False)), allowed)
         loose = any_word(parsed, self.weights)
-        return [complete, _Tier(loose, _only(view.evaluator.docs(loose), allowed) - complete.docs)]
+        return (_Tier(all_words(parsed, self.weights), matches, related=False),
+                _Tier(loose, _only(view.evaluator.docs(loose), allowed) - matches, related=True))
+
+    def _listed(self, matches: _Tier, related: _Tier, request: SearchRequest) -> list[_Tier]:
+        """What the pages list: the related results alone when nothing matches, after the matches in
+        relevance order (unless they follow only as a fallback), else the matches alone."""
+        if not request.related:
+            return [matches]
+        if not matches.docs:
+            return [related]
+        return [matches, related] if request.sort == "relevance" and self.related == "follow" else [matches]
 
     def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier],
-              request: SearchRequest) -> list[tuple[int, float]]:
-        """(docnum, score) of the hits on the requested page: the tiers one after another, each in
-        the requested order. By relevance, the tiers that hold the best hits give feedback."""
+              request: SearchRequest) -> list[tuple[int, float, bool]]:
+        """(docnum, score, related) of the hits on the requested page: the tiers one after another,
+        each in the requested order; related results after matches only fill out the last page of
+        matches. By relevance, the tiers that hold the best hits give feedback."""
         start = (request.page - 1) * request.page_size
         end = start + request.page_size
+        if len(tiers) > 1 and start >= len(tiers[0].docs):
+            return []
         relevance = request.sort == "relevance"
         orders, before = [], 0
         for tier in tiers:
@@ -200,7 +216,7 @@ class BulletinSearch:
             orders = rerank_by_citations(orders, view.shared.references.links, self.weights.citations)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
-            page += order[max(0, start - before):max(0, end - before)]
+            page += [(docnum, score, tier.related) for docnum, score in order[max(0, start - before):max(0, end - before)]]
             before += len(tier.docs)
         return page
 
@@ -225,13 +241,17 @@ class BulletinSearch:
             best = reranked + best[RERANK:]
         return best
 
-    def _hit(self, view: _View, docnum: int, score: float, matcher: QueryMatcher, explained: bool) -> Hit:
+    def _hit(self, view: _View, docnum: int, score: float, related: bool, matcher: QueryMatcher, explained: bool) -> Hit:
+        """The hit with its snippet: a match shows the words that make it one, a related result also
+        the parts of compound query words that it holds."""
         fields = view.searcher.stored_fields(docnum)
-        found = matcher.find(fields["body"])
-        matches = explain(matcher.find(fields["title"]) + found) if explained else ()
-        return Hit(id=fields["id"], title=fields["title"], date=fields["date_text"], score=score,
-                   snippet=snippet(fields["body"], found), organ=fields.get("organ"), url=fields.get("url"),
-                   matches=matches)
+        title, body = fields["title"], fields["body"]
+        found = matcher.find(body, parts=related)
+        if not found and not related and not matcher.find(title):
+            found = matcher.find(body, every_word=True)  # an inflection that no fragment of the query word shows
+        matches = explain(matcher.find(title, parts=related) + found) if explained else ()
+        return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
+                   snippet=snippet(body, found), organ=fields.get("organ"), url=fields.get("url"), matches=matches)
 
 
 def _check(request: SearchRequest) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from search.finnish import surface
 from search.searcher.matching import Found
-from search.searcher.results import Match
+from search.searcher.results import HOWS, Match
 
-_ORDER = {"exact": 0, "lemma": 1, "part": 2}
+_ORDER = {how: rank for rank, how in enumerate(HOWS)}
 
 
 def explain(found: list[Found]) -> tuple[Match, ...]:
     """Each (query word, bulletin word, how) once: query words in the order the bulletin first has
-    them, then exact matches, other inflections and compound parts, each in the bulletin's order.
+    them, then exact matches, other inflections, runs inside longer compounds and parts of compound
+    query words, each in the bulletin's order.
     Forms of a bulletin word that differ only in case count as one."""
     seen: dict[tuple[str, str, str], Match] = {}
     for word in found:

@@ -3,20 +3,18 @@ to the words of one text, for highlighting, snippets and explanations.
 
 Analysing every word of a long bulletin is slow, so only the words that contain the start of a
 query word's lemma, part or written form (`sako` for `sakko`, which finds `sakon`) are analysed.
-Inflection changes little more than the last two letters of a Finnish stem; the rare forms that
-change more (`lapsi` → `lasten`) are not highlighted."""
+Inflection changes little more than the last two letters of a Finnish stem; for the rare forms
+that change more (`lapsi` → `lasten`) a search can ask for every word to be analysed."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from search.finnish import STEM_MARK, analyze_word, surface, words
 from search.searcher.query import ParsedQuery, Term
-
-How = Literal["exact", "lemma", "part"]
+from search.searcher.results import How
 
 # Enough words after a phrase's first word to hold the rest of it.
 PHRASE_CHARS = 400
@@ -49,7 +47,9 @@ class _QueryWord:
         return cls(text, surface(text), frozenset(analysis.lemmas), frozenset(analysis.parts))
 
     def how(self, word: str) -> How | None:
-        """How this query word matches the text word `word`, if it does."""
+        """How this query word matches the text word `word`, if it does: as written, as another
+        inflection, inside a longer compound (the word's parts hold the query word), or by one part
+        of the query word only (which makes a related result, not a match)."""
         low = surface(word)
         analysis = analyze_word(word)
         if self.prefix:
@@ -60,7 +60,9 @@ class _QueryWord:
             return "exact"
         if self.lemmas.intersection(analysis.lemmas):
             return "lemma"
-        if self.lemmas.intersection(analysis.parts) or self.parts.intersection(analysis.lemmas):
+        if self.lemmas.intersection(analysis.parts):
+            return "compound"
+        if self.parts.intersection(analysis.lemmas) or self.parts.intersection(analysis.parts):
             return "part"
         return None
 
@@ -92,11 +94,14 @@ class QueryMatcher:
         self._memo: dict[str, tuple[tuple[str, How], ...]] = {}
         self._chunks: dict[str, list[tuple[str, int, int, tuple[tuple[str, How], ...]]]] = {}
 
-    def find(self, text: str) -> list[Found]:
-        """The matched words of `text`, in text order."""
+    def find(self, text: str, parts: bool = False, every_word: bool = False) -> list[Found]:
+        """The matched words of `text`, in text order; with `parts`, also the words that hold only a
+        part of a compound query word. With `every_word`, every word is analysed, not only those that
+        hold a fragment of a query word."""
         found: dict[int, Found] = {}
-        candidates = list(self._candidates(text))
+        candidates = list(self._candidates(text, every_word))
         for word, start, end, matches in candidates:
+            matches = matches if parts else tuple(match for match in matches if match[1] != "part")
             if matches:
                 found[start] = Found(start, end, word, matches)
         for phrase in self._phrases:
@@ -111,10 +116,14 @@ class QueryMatcher:
                         found[token_start] = Found(token_start, token_end, token, (*before, (query_word.label, how)))
         return [found[start] for start in sorted(found)]
 
-    def _candidates(self, text: str) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
-        """The words of `text` that contain a fragment of a query word, in text order, with the query
-        words that match them. A whitespace-delimited chunk is cut into words as the index cuts it."""
+    def _candidates(self, text: str, every_word: bool) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
+        """The words of `text` that contain a fragment of a query word (or all, with `every_word`), in
+        text order, with the query words that match them. A whitespace-delimited chunk is cut into
+        words as the index cuts it."""
         if self._pattern is None:
+            return
+        if every_word:
+            yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
             return
         low = text.lower()
         found = self._pattern.finditer(low) if len(low) == len(text) else self._any_case.finditer(text)

@@ -2,11 +2,17 @@
 
     kokeilu alusta          both words, in any inflection
     kokeilu OR hanke        either word
-    -korona, NOT korona     bulletins without the word
+    kokeilu NOT korona      bulletins without the word; also -korona at the start
     "kuusi innovaatiohaastetta"   the words together, in this order, in any inflection
     kokeilu*                words that begin so
     title:kokeilu, title:"…"      in the title
     date:2020  date:2020-11  date:2020-11-23  date:2019..2021  date:..2020-06  date:2021..
+
+Text pasted into the box is text. A hyphen before a word excludes the word only where the word
+cannot be the tail of an open compound: at the start of the query, or right after an operator, a
+date filter or another excluded word. After a word, `talouden ohjaus -yksikössä` and `covid-19
+-potilaiden` are the open compounds of subject lines, read as their words. A hyphen before a
+phrase or a field (`-"…"`, `-title:…`) always excludes, and NOT excludes anywhere.
 
 Stopwords (ja, tai, että, …) are not indexed, so they are dropped from the query; in a phrase
 they still hold their place. Every problem is a QueryError with a one-line message."""
@@ -92,7 +98,7 @@ def parse_query(text: str) -> ParsedQuery:
     text = text.translate(_QUOTES)
     if text.count('"') % 2:
         raise QueryError('unbalanced quotes: a phrase needs a closing "', "unbalanced_quotes")
-    items = [item for match in _TOKEN.finditer(text) for item in _items(match)]
+    items = _place_dashes([item for match in _TOKEN.finditer(text) for item in _items(match)])
     if not items:
         raise QueryError("empty query: type a word to search for", "empty")
     return _combine(items, text)
@@ -108,12 +114,33 @@ def _check_text(text: str) -> None:
                              code=f"{ord(char):04X}")
 
 
+@dataclass(frozen=True)
+class _Dashed:
+    """A bare word after a hyphen: excluded or the tail of an open compound, by where it stands."""
+
+    term: Term
+
+
 # An item is an operator ("OR", "AND", "NOT"), a (negated, Term) pair, a DateRange, or None for
-# a token that holds nothing to search for (a stopword, punctuation).
+# a token that holds nothing to search for (a stopword, punctuation); _Dashed until its place decides.
 _Item = str | tuple[bool, Term] | DateRange | None
 
 
-def _items(match: re.Match) -> list[_Item]:
+def _place_dashes(items: list[_Item | _Dashed]) -> list[_Item]:
+    """Each hyphened word as an exclusion where no word stands before it (at the start, after an
+    operator, a date filter or another exclusion), else as a plain word of the text."""
+    placed: list[_Item] = []
+    for item in items:
+        if isinstance(item, _Dashed):
+            before = placed[-1] if placed else "start"
+            excluding = (before == "start" or before in _OPERATORS or isinstance(before, DateRange)
+                         or _is_excluded(before) or placed[-2:-1] == ["NOT"])
+            item = (excluding, item.term)
+        placed.append(item)
+    return placed
+
+
+def _items(match: re.Match) -> list[_Item | _Dashed]:
     """The items of one token: a phrase in quotes, or a bare word with its prefix signs."""
     if match["phrase"] is not None:
         lead = match["lead"].lower()
@@ -125,20 +152,21 @@ def _items(match: re.Match) -> list[_Item]:
     token, start = match["bare"], match.start("bare")
     if token in _OPERATORS:
         return [token]
-    negated = token.startswith("-")
-    if negated:
+    dashed = token.startswith("-")
+    if dashed:
         token, start = token[1:], start + 1
     field = _FIELD.match(token)
     if field:
         name, token, start = field[1].lower(), token[field.end():], start + field.end()
         if name == "date":
-            return [_date_filter(token, negated)]
+            return [_date_filter(token, dashed)]
         if not token:
             raise QueryError("title: needs a word or a phrase right after it, e.g. title:kokeilu", "title_empty")
-    if token.endswith("*"):
-        return [(negated, _prefix(token, start, bool(field)))]
-    term = _term(token, start, bool(field))
-    return [(negated, term) if term else None]
+    term = _prefix(token, start, bool(field)) if token.endswith("*") else _term(token, start, bool(field))
+    if term is None:
+        return [None]
+    # `-title:…` is never a compound's tail; a bare word after a hyphen may be
+    return [(True, term) if dashed and field else _Dashed(term) if dashed else (False, term)]
 
 
 def _term(text: str, offset: int, title_only: bool) -> Term | None:
@@ -203,7 +231,7 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
             if not _is_term(before) or not _is_term(after):
                 raise QueryError(f"{item} needs a word on both sides, e.g. kokeilu {item} hanke", "operator_alone", operator=item)
             if item == "OR" and (_is_excluded(before) or _is_excluded(after)):
-                raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke -korona",
+                raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke NOT korona",
                                  "or_excluded")
             joined = item == "OR" and isinstance(before, tuple)
         elif item == "NOT":

@@ -1,9 +1,11 @@
 """A parsed query as a Whoosh query, and how its matches are weighed.
 
-A word matches a bulletin whose title or body has any of its lemmas; it scores more when the
-exact surface form is there too, and less when it is only a part of a compound (`rikos` in
-`ympäristörikoksesta`) or when a compound query word is found only as its parts (`ympäristörikos`
-as `ympäristö` … `rikos`). The weights were tuned on the dev set with benchmarks/relevance.py."""
+A word matches a bulletin whose title or body has any of its lemmas, or that has it inside a
+longer compound: the `parts` field holds every run of a compound's consecutive parts, so
+`rikos` and `ympäristörikos` are both found in `ympäristörikoksesta`. It scores more when the exact
+surface form is there too, and less inside a longer compound. A compound query word found only as
+its parts (`ympäristörikos` as `ympäristö` … `rikos`) makes a related result, not a match, and
+scores less again. The weights were tuned on the dev set with benchmarks/relevance.py."""
 
 from __future__ import annotations
 
@@ -41,8 +43,8 @@ WEIGHTS = Weights()
 
 def all_words(parsed: ParsedQuery, weights: Weights = WEIGHTS, split: bool = True) -> q.Query:
     """Bulletins with every required group and none of the excluded terms. Without `split` a
-    compound query word counts only when found whole (in any inflection, or as a part of a longer
-    compound), not when found only as its own parts: those bulletins make the first tier."""
+    compound query word counts only when found whole (in any inflection, or inside a longer
+    compound), not when found only as its own parts: those bulletins are the matches."""
     return _exclude(q.And([_group(group, weights, split) for group in parsed.required]), parsed, weights)
 
 
@@ -63,10 +65,12 @@ def proximity(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query | None
 
 
 def _exclude(query: q.Query, parsed: ParsedQuery, weights: Weights) -> q.Query:
+    """`query` without the bulletins that an excluded term matches: a compound's scattered parts
+    do not match it, so they do not exclude."""
     if not parsed.required:
         query = q.Every()
     if parsed.excluded:
-        query = q.AndNot(query, q.Or([term_query(term, weights) for term in parsed.excluded]))
+        query = q.AndNot(query, q.Or([term_query(term, weights, split=False) for term in parsed.excluded]))
     return query
 
 

@@ -15,7 +15,8 @@ MAX_QUERY_CHARS = 1000
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A query with its filters, sort and page. `date_from`/`date_to` are inclusive."""
+    """A query with its filters, sort and page. `date_from`/`date_to` are inclusive. Without
+    `related` only matches are listed, even when nothing matches (a feed follows matches only)."""
 
     query: str
     date_from: date | None = None
@@ -25,6 +26,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     explain: bool = False
+    related: bool = True
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,25 @@ def spans_html(spans: tuple[Span, ...]) -> str:
     return "".join(f"<mark>{escape(s.text)}</mark>" if s.matched else escape(s.text) for s in spans)
 
 
+How = Literal["exact", "lemma", "compound", "part"]
+HOWS: tuple[How, ...] = ("exact", "lemma", "compound", "part")
+
+
 @dataclass(frozen=True)
 class Match:
-    """Why a hit came up: `query_word` matched `bulletin_word` as `how` (exact, lemma, part)."""
+    """Why a hit came up: `query_word` matched `bulletin_word` as `how`: `exact` (as written),
+    `lemma` (another inflection), `compound` (inside a longer compound: kaupunginhallitus in
+    kaupunginhallitusneuvotteluissa) or, in a related result only, `part` (one part of a compound
+    query word: yritys of yrityshautomo)."""
 
     query_word: str
     bulletin_word: str
-    how: Literal["exact", "lemma", "part"]
+    how: How
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result."""
+    """One search result: a match, or with `related` a bulletin that holds only some of the words."""
 
     id: str
     title: str
@@ -61,10 +70,11 @@ class Hit:
     organ: str | None = None
     url: str | None = None
     matches: tuple[Match, ...] = ()
+    related: bool = False
 
     def to_dict(self) -> dict:
         data = {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
-                "snippet": spans_html(self.snippet), "organ": self.organ, "url": self.url}
+                "related": self.related, "snippet": spans_html(self.snippet), "organ": self.organ, "url": self.url}
         if self.matches:
             data["matches"] = [{"query_word": m.query_word, "bulletin_word": m.bulletin_word, "how": m.how}
                                for m in self.matches]
@@ -73,26 +83,35 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The answer to a SearchRequest. `related` is True when no bulletin held every query word and
-    the hits are bulletins that hold only some of them. The first `complete` of the `total` hits
-    hold every query word; those after them hold only some."""
+    """The answer to a SearchRequest. `total` bulletins match, and the facets count them; the
+    `related_total` related results hold only some of the query words. The hits are matches, then
+    (by relevance, on the last page of matches) related results; or, when nothing matches, related
+    results alone."""
 
     request: SearchRequest
     total: int
     hits: tuple[Hit, ...]
+    related_total: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
-    related: bool = False
     seconds: float = 0.0
-    complete: int = 0
+
+    @property
+    def only_related(self) -> bool:
+        """Nothing matches, and the hits are related results."""
+        return not self.total and bool(self.related_total)
+
+    @property
+    def listed(self) -> int:
+        """How many hits the pages list: the matches, or the related results when nothing matches."""
+        return self.total or self.related_total
 
     def to_dict(self) -> dict:
         """The documented JSON object of `bulletins search --json` and `GET /api/search`."""
-        return {"query": self.request.query, "total": self.total, "page": self.request.page,
-                "page_size": self.request.page_size, "sort": self.request.sort,
+        return {"query": self.request.query, "total": self.total, "related_total": self.related_total,
+                "page": self.request.page, "page_size": self.request.page_size, "sort": self.request.sort,
                 "hits": [hit.to_dict() for hit in self.hits], "facets": self.facets,
-                "suggestion": self.suggestion, "related": self.related, "complete": self.complete,
-                "seconds": round(self.seconds, 4)}
+                "suggestion": self.suggestion, "seconds": round(self.seconds, 4)}
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @blueprint.get("/search.atom")
 def search_feed():
-    """The newest bulletins matching `q` (with the page's filters) as an Atom feed."""
-    result = searcher().search(search_request(request.args, page_size=FEED_SIZE, sort="newest"))
+    """The newest bulletins matching `q` (with the page's filters) as an Atom feed: matches only,
+    never related results."""
+    result = searcher().search(search_request(request.args, page_size=FEED_SIZE, sort="newest", related=False))
     updated = max((timestamp(hit.date) for hit in result.hits), default=None)
     body = render_template("feed.atom.xml", result=result, timestamp=timestamp,
                            updated=updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))

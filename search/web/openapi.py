@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.searcher.results import SORTS
+from search.searcher.results import HOWS, SORTS
 from search.web.params import DEFAULT_PAGE_SIZE, FEED_SIZE, SEARCH_PARAMS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -10,36 +10,40 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 SCHEMAS: dict[str, dict] = {
     "SearchResult": {
         "type": "object",
-        "description": "The same object as `bulletins search --json`.",
-        "required": ["query", "total", "page", "page_size", "sort", "hits", "facets", "suggestion", "related",
-                     "complete", "seconds"],
+        "description": "The same object as `bulletins search --json`. A bulletin matches when it holds every "
+                       "query word (in any inflection, or inside a longer compound); a related result holds only "
+                       "some of them. `total` and the facets count matches only. The hits are matches in the "
+                       "requested order; by relevance, related results follow them on the last page of matches. "
+                       "When nothing matches, the hits are related results.",
+        "required": ["query", "total", "related_total", "page", "page_size", "sort", "hits", "facets",
+                     "suggestion", "seconds"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
-            "total": {"type": "integer", "minimum": 0, "description": "Hits in all pages."},
+            "total": {"type": "integer", "minimum": 0, "description": "Bulletins that match the query."},
+            "related_total": {"type": "integer", "minimum": 0,
+                              "description": "Related results: bulletins that hold only some of the query words."},
             "page": {"type": "integer", "minimum": 1},
             "page_size": {"type": "integer", "minimum": 1},
             "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {"type": "object", "description": "Hit counts per facet value, e.g. {\"year\": {\"2024\": 3}}.",
+            "facets": {"type": "object", "description": "Matches per facet value, e.g. {\"year\": {\"2024\": 3}}.",
                        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
             "suggestion": {**_NULLABLE_STRING, "description": "A spelling that finds more (did you mean)."},
-            "related": {"type": "boolean", "description": "True when no bulletin held every query word and the "
-                                                          "hits hold only some of them."},
-            "complete": {"type": "integer", "minimum": 0, "description": "The first `complete` of the `total` "
-                                                                        "hits hold every query word; the rest some."},
             "seconds": {"type": "number", "description": "Time the search took."},
         },
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "date", "score", "snippet", "organ", "url"],
+        "required": ["id", "title", "date", "score", "related", "snippet", "organ", "url"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
             "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
             "score": {"type": "number"},
+            "related": {"type": "boolean", "description": "False for a match; true for a related result, which "
+                                                          "holds only some of the query words."},
             "snippet": {"type": "string", "description": "Escaped HTML; the matched words are in <mark>."},
             "organ": {**_NULLABLE_STRING, "description": "The deciding body, when known."},
             "url": {**_NULLABLE_STRING, "description": "The original bulletin, when known."},
@@ -52,7 +56,10 @@ SCHEMAS: dict[str, dict] = {
         "required": ["query_word", "bulletin_word", "how"],
         "additionalProperties": False,
         "properties": {"query_word": {"type": "string"}, "bulletin_word": {"type": "string"},
-                       "how": {"type": "string", "enum": ["exact", "lemma", "part"]}},
+                       "how": {"type": "string", "enum": list(HOWS),
+                               "description": "exact: as written; lemma: another inflection; compound: inside a "
+                                              "longer compound; part: one part of a compound query word (related "
+                                              "results only)."}},
     },
     "Bulletin": {
         "type": "object",
@@ -121,7 +128,7 @@ def document() -> dict:
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",
                                       "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/search.atom": {"get": {
-                "operationId": "feed", "summary": f"The {FEED_SIZE} newest bulletins matching a search, as Atom",
+                "operationId": "feed", "summary": f"The {FEED_SIZE} newest bulletins matching a search (matches only), as Atom",
                 "parameters": search_parameters(exclude=("sort", "explain"), page_size=FEED_SIZE),
                 "responses": {"200": {"description": "Atom feed, newest first.",
                                       "content": {"application/atom+xml": {"schema": {"type": "string"}}}},

@@ -75,7 +75,7 @@ def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
 
 def page_numbers(result: SearchResult, around: int = 2) -> list[int | None]:
     """The page links to show: the first, the last and those near the current one; None is a gap."""
-    last = max(1, math.ceil(result.total / result.request.page_size))
+    last = max(1, math.ceil(result.listed / result.request.page_size))
     current = min(result.request.page, last)
     shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
     numbers: list[int | None] = []

@@ -32,8 +32,8 @@ class Param:
 
 
 SEARCH_PARAMS: tuple[Param, ...] = (
-    Param("q", "Search words, in any inflected form. Also: `a OR b`, `-word`, `\"a phrase\"`, `prefix*`, "
-               "`title:word`, `date:2019..2021`.",
+    Param("q", "Search words, in any inflected form. Also: `a OR b`, `NOT word` (or `-word` at the start), "
+               "`\"a phrase\"`, `prefix*`, `title:word`, `date:2019..2021`.",
           {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}),
     Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
           {"type": "string", "pattern": DATE_PATTERN}),
@@ -45,7 +45,7 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     Param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                                      "default": DEFAULT_PAGE_SIZE}),
-    Param("explain", "Add to each hit the words that matched and how (exact, lemma, part).",
+    Param("explain", "Add to each hit the words that matched and how (exact, lemma, compound, part).",
           {"type": "boolean", "default": False}),
     Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
           {"type": "string", "enum": ["fi", "en"]}),
@@ -63,10 +63,11 @@ class ParamError(QueryError):
         self.param = param
 
 
-def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort: str | None = None) -> SearchRequest:
+def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort: str | None = None,
+                   related: bool = True) -> SearchRequest:
     """The SearchRequest that `args` ask for; ParamError names the first parameter that is wrong.
 
-    `sort` forces an order (the feed is always newest first)."""
+    `sort` forces an order and `related=False` lists matches only (the feed: its newest matches)."""
     query = search_words(args)
     if not query:
         raise ParamError("q", "param_query_missing")
@@ -78,7 +79,7 @@ def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort:
     size = integer(args, "size", page_size, MAX_PAGE_SIZE, "param_size")
     return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")),
                          sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
-                         explain=flag(args, "explain"))
+                         explain=flag(args, "explain"), related=related)
 
 
 def search_words(args: MultiDict) -> str:
