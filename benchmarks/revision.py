@@ -1,0 +1,68 @@
+"""Another revision of the project, run beside this one: its answers to the dev queries, so that a
+benchmark compares before and after a change in one run.
+
+The revision is checked out as a detached git worktree in benchmarks/out/, beside a link to
+../shared, and runs in a child process with its own code first on the path; it indexes the dev
+corpus with its own code into its own benchmarks/out/ (once, like this checkout's
+`devset.our_index`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from benchmarks.devset import DATA, OUT, ROOT
+
+# Runs inside the other revision: reads one query per line, answers each with one JSON line.
+_CHILD = """
+import json, sys
+from benchmarks import devset
+from search.errors import QueryError
+from search.searcher import BulletinSearch, SearchRequest
+search = BulletinSearch(devset.our_index())
+for line in sys.stdin:
+    text = json.loads(line)
+    try:
+        ranked = search.search(SearchRequest(text, page_size=100))
+        newest = search.search(SearchRequest(text, sort="newest"))
+    except QueryError:
+        print(json.dumps({"ranked": [], "newest": [], "total": 0, "related_total": None}))
+        continue
+    print(json.dumps({"ranked": [hit.id for hit in ranked.hits], "total": ranked.total,
+                      "newest": [hit.id for hit in newest.hits if not getattr(hit, "related", False)],
+                      "related_total": getattr(ranked, "related_total", None)}), flush=True)
+"""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a search answered to one query: its first 100 hits by relevance, how many bulletins it
+    counted, the matches it listed on the first page newest first, and how many related results it
+    listed apart from them (None for a revision that listed none apart)."""
+
+    ranked: list[str]
+    total: int
+    newest: list[str]
+    related_total: int | None = None
+
+
+def answers(revision: str, queries: list[str]) -> list[Answer]:
+    """The answers of `revision` (anything `git rev-parse` takes) to `queries`, in order."""
+    commit = _git("rev-parse", "--verify", f"{revision}^{{commit}}").strip()
+    home = OUT / f"revision-{commit[:12]}"
+    tree = home / ROOT.name
+    if not tree.is_dir():
+        home.mkdir(parents=True, exist_ok=True)
+        (home / DATA.parent.name).symlink_to(DATA.parent)  # the revision finds ../shared beside it, as we do
+        _git("worktree", "add", "--detach", str(tree), commit)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    child = subprocess.run([sys.executable, "-c", _CHILD], cwd=tree, env=env, text=True, check=True,
+                           input="".join(json.dumps(text) + "\n" for text in queries), stdout=subprocess.PIPE)
+    return [Answer(**json.loads(line)) for line in child.stdout.splitlines()]
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], text=True, check=True, stdout=subprocess.PIPE).stdout
