@@ -1,7 +1,9 @@
 """Indexing speed and size: our Voikko index against a plain Whoosh index with Snowball stemming
-(`LanguageAnalyzer("fi")`, default single-process writer), same bulletins, same run.
+(`LanguageAnalyzer("fi")`, default single-process writer), same bulletins, same run; with
+`--before REVISION`, also our index as another git revision of the project builds it
+(benchmarks/revision.py), to see what a change costs.
 
-    .venv/bin/python benchmarks/indexing.py [--limit N] [--data kko] [--data headlines]
+    .venv/bin/python benchmarks/indexing.py [--limit N] [--data kko] [--data headlines] [--before REVISION]
 
 Each build runs in a fresh process (cold caches), timed from reading the corpus to the commit;
 peak RSS is sampled over that process and its worker processes together. The ratio is of wall-clock
@@ -90,10 +92,14 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measure(builder: str, corpus_dir: Path, index_dir: Path) -> dict:
-    """Build in a child process and sample its memory; return its figures."""
-    command = [sys.executable, __file__, "--run", builder, str(corpus_dir), str(index_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+def measure(builder: str, corpus_dir: Path, index_dir: Path, tree: Path | None = None) -> dict:
+    """Build in a child process (with the code of the checkout `tree`, when given) and sample its
+    memory; return its figures."""
+    root = tree or ROOT
+    command = [sys.executable, str(root / "benchmarks" / "indexing.py"), "--run", builder, str(corpus_dir), str(index_dir)]
+    # the child imports what it builds with from `root`: its own code, first on the path
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root,
+                               env={**os.environ, "PYTHONPATH": str(root)})
     peak = 0
 
     def sample() -> None:
@@ -149,6 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="index only the first N bulletins of each data set")
     parser.add_argument("--data", action="append", choices=SETS, help="data set (default: both)")
+    parser.add_argument("--before", metavar="REVISION", help="also build our index as this revision builds it")
     parser.add_argument("--run", nargs=3, metavar=("BUILDER", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -163,13 +170,24 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
             corpus = corpus_of(DATA / SETS[name], args.limit, Path(scratch))
             results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
+            if args.before:
+                sys.path.insert(0, str(ROOT))
+                from benchmarks.revision import checkout  # only here: the builds must import their own code
+
+                results[f"before {args.before}"] = measure("ours", corpus, Path(scratch, "index-before"),
+                                                           checkout(args.before))
         for builder, r in results.items():
             rate = r["bulletins"] / r["seconds"]
-            print(f"{name:10} {builder:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
+            print(f"{name:10} {builder[:9]:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
                   f"{r['size_mb']:8.1f} {r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
         ours, snowball = results["ours"], results["snowball"]
         print(f"{name:10} ratio of bulletins/s, ours / snowball: {snowball['seconds'] / ours['seconds']:.2f} "
-              f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})\n")
+              f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})")
+        if args.before:
+            before = results[f"before {args.before}"]
+            print(f"{name:10} ours against {args.before}: {ours['seconds'] / before['seconds']:.2f}× the time, "
+                  f"{ours['cpu'] / before['cpu']:.2f}× the CPU time, {ours['size_mb'] / before['size_mb']:.2f}× the size")
+        print()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import devset  # noqa: E402
 from benchmarks.revision import Answer, answers  # noqa: E402
+from benchmarks.stemcheck import fold, holds_every_word  # noqa: E402
 from search.errors import QueryError  # noqa: E402
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html  # noqa: E402
 from search.searcher.ranking import WEIGHTS  # noqa: E402
@@ -64,37 +64,6 @@ def mean_metrics(found: list[Answer], query_ids: list[str], qrels: dict[str, set
         for name, value in metrics(answer.ranked, qrels.get(query_id, set())).items():
             totals[name] = totals.get(name, 0.0) + value
     return {name: total / len(query_ids) for name, total in totals.items()}
-
-
-# The independent check: no index, no Voikko. A query word is held when a stem of it stands
-# anywhere in the text (so also inside a compound): the word, or the word without a case ending, a
-# participle's or a verbal noun's ending, cut two letters short but to no fewer than four, with
-# consonant gradation folded away on both sides (sakko/sakon, lupa/luvan, tappo/tapon).
-_FOLD = [("kk", "k"), ("pp", "p"), ("tt", "t"), ("v", "p"), ("d", "t")]
-_ENDINGS = ("minen", "misen", "mista", "mistä", "tava", "täpä", "tapa", "tu", "ty", "ksen", "kset", "ksia", "ksiä",
-            "sten", "iden", "jen", "den", "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "een", "ien", "en",
-            "an", "än", "in", "on", "un", "yn", "t", "n", "a", "ä")
-_SKIP = frozenset("ja tai sekä eli että kuin ym".split())
-
-
-def fold(text: str) -> str:
-    text = text.lower()
-    for before, after in _FOLD:
-        text = text.replace(before, after)
-    return text
-
-
-def stems(word: str) -> set[str]:
-    """The stems of a query word that the check looks for."""
-    word = fold(word)
-    bases = {word} | {word[:-len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 3}
-    return {base[:max(min(len(base), 4), len(base) - 2)] for base in bases}
-
-
-def holds_every_word(text: str, query: str) -> bool:
-    """Whether the folded `text` holds a stem of every word of `query`."""
-    return all(any(stem in text for stem in stems(word))
-               for word in re.findall(r"[^\W_]+", query) if word.lower() not in _SKIP)
 
 
 def marked(search: BulletinSearch, queries: list[str]) -> tuple[int, int, int]:

@@ -2,9 +2,9 @@
 benchmark compares before and after a change in one run.
 
 The revision is checked out as a detached git worktree in benchmarks/out/, beside a link to
-../shared, and runs in a child process with its own code first on the path; it indexes the dev
-corpus with its own code into its own benchmarks/out/ (once, like this checkout's
-`devset.our_index`)."""
+../shared, and runs in a child process with its own code first on the path; for the relevance
+benchmark it indexes the dev corpus with its own code into its own benchmarks/out/ (once, like
+this checkout's `devset.our_index`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.devset import DATA, OUT, ROOT
 
@@ -49,8 +50,8 @@ class Answer:
     related_total: int | None = None
 
 
-def answers(revision: str, queries: list[str]) -> list[Answer]:
-    """The answers of `revision` (anything `git rev-parse` takes) to `queries`, in order."""
+def checkout(revision: str) -> Path:
+    """The folder of `revision` (anything `git rev-parse` takes), checked out once."""
     commit = _git("rev-parse", "--verify", f"{revision}^{{commit}}").strip()
     home = OUT / f"revision-{commit[:12]}"
     tree = home / ROOT.name
@@ -58,8 +59,14 @@ def answers(revision: str, queries: list[str]) -> list[Answer]:
         home.mkdir(parents=True, exist_ok=True)
         (home / DATA.parent.name).symlink_to(DATA.parent)  # the revision finds ../shared beside it, as we do
         _git("worktree", "add", "--detach", str(tree), commit)
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    child = subprocess.run([sys.executable, "-c", _CHILD], cwd=tree, env=env, text=True, check=True,
+    return tree
+
+
+def answers(revision: str, queries: list[str]) -> list[Answer]:
+    """The answers of `revision` to `queries`, in order."""
+    tree = checkout(revision)
+    child = subprocess.run([sys.executable, "-c", _CHILD], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                           text=True, check=True,
                            input="".join(json.dumps(text) + "\n" for text in queries), stdout=subprocess.PIPE)
     return [Answer(**json.loads(line)) for line in child.stdout.splitlines()]
 

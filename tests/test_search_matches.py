@@ -5,6 +5,8 @@ scattered over the text make a related result, never a match; a name is never sp
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from search.index.writer import update_index
@@ -42,6 +44,10 @@ BULLETINS = {
     "yksikko": "Hankepäällikön viran nimikkeen muuttaminen kaupunginkanslian talouden ohjaus -yksikössä.",
     "covid": "Varasairaalan sairaansijojen paikkamäärän vahvistaminen covid-19 -potilaiden hoitoa varten.",
 }
+
+TITLED = {"id": "pysakointi", "date": "2021-12-15", "title": "Pysäköintijärjestelyt Harmaahaikarankujalla",
+          "body": "Liikennesuunnittelupäällikkö päätti hyväksyä liitteen mukaiset muutokset, jotka tulevat voimaan, "
+                  "kun liikennemerkit on asennettu."}
 
 MATCH, RELATED, NONE = "match", "related", "none"
 
@@ -112,6 +118,7 @@ CASES = [
     # Subject lines with open compounds: a hyphen after a word is text
     ("kaupunginkanslian talouden ohjaus -yksikössä", "yksikko", MATCH),
     ("covid-19 -potilaiden hoitoa", "covid", MATCH),
+    ("pysäköinti", "pysakointi", MATCH),  # in the title only
 ]
 
 
@@ -121,6 +128,8 @@ def search(tmp_path_factory: pytest.TempPathFactory) -> BulletinSearch:
     corpus = copy_seeds(root / "corpus")
     for name, body in BULLETINS.items():
         (corpus / f"{name}.txt").write_text(f"date 1990-01-01\n\n{body}\n", encoding="utf-8")
+    # A subject line that the text does not repeat, as in Helsinki's decisions
+    (corpus / "titled.jsonl").write_text(json.dumps(TITLED, ensure_ascii=False) + "\n", encoding="utf-8")
     update_index(corpus, root / "index")
     return BulletinSearch(root / "index")
 

@@ -242,16 +242,17 @@ class BulletinSearch:
         return best
 
     def _hit(self, view: _View, docnum: int, score: float, related: bool, matcher: QueryMatcher, explained: bool) -> Hit:
-        """The hit with its snippet: a match shows the words that make it one, a related result also
-        the parts of compound query words that it holds."""
+        """The hit with its snippet, which always shows a matched word: a match the words that make it
+        one, a related result also the parts of compound query words that it holds."""
         fields = view.searcher.stored_fields(docnum)
         title, body = fields["title"], fields["body"]
-        found = matcher.find(body, parts=related)
-        if not found and not related and not matcher.find(title):
-            found = matcher.find(body, every_word=True)  # an inflection that no fragment of the query word shows
+        text, found = body, matcher.find(body, parts=related)
+        if not found:  # the words are in the title only, or in an inflection no fragment of them shows
+            text = f"{title}\n{body}"
+            found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
         matches = explain(matcher.find(title, parts=related) + found) if explained else ()
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
-                   snippet=snippet(body, found), organ=fields.get("organ"), url=fields.get("url"), matches=matches)
+                   snippet=snippet(text, found), organ=fields.get("organ"), url=fields.get("url"), matches=matches)
 
 
 def _check(request: SearchRequest) -> None:
