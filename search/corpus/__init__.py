@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from search.corpus import jsonl, text
+from search.corpus import ahjo, jsonl, text
 from search.corpus.bulletin import Bulletin, PartialDate, Problem
 from search.errors import BulletinError
 
@@ -18,6 +18,7 @@ __all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_
 READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {
     ".txt": text.read,
     ".jsonl": jsonl.read,
+    ".json": ahjo.read,  # Ahjo API responses; a JSON file of another kind is reported as such
 }
 
 
