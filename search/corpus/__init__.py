@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from search.corpus import ahjo, jsonl, text
-from search.corpus.bulletin import Bulletin, PartialDate, Problem
+from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_case
 from search.errors import BulletinError
 
-__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "read_file"]
+__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "normalize_case",
+           "read_file"]
 
 READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {
     ".txt": text.read,
