@@ -26,7 +26,6 @@ from search.corpus.text import derive_title
 
 LISTS = ("decisions", "meetings")
 DECISION, AGENDA_ITEM, ANNOUNCEMENT = "decision", "agenda_item", "announcement"
-KINDS = (DECISION, AGENDA_ITEM, ANNOUNCEMENT)
 
 # The head of an Ahjo document says what the bulletin's fields already hold (title, §, diary number);
 # `esitysPdfVersioId` holds the id of a motion's PDF, no text for a reader.
