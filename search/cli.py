@@ -2,15 +2,17 @@
 
 import contextlib
 import json
+import re
 import sys
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from search import config
 from search.errors import BulletinsError
+from search.fetch.ahjo import KEY_ENV, URL_ENV, FetchReport, FetchSettings, PeriodicFetch, fetch
 from search.finnish import check_voikko
 from search.index.progress import progress_for
 from search.index.stats import index_stats
@@ -89,6 +91,83 @@ def _show_error(error: BulletinsError) -> None:
     click.echo(f"Error: {error}", err=True)
 
 
+class _Moment(click.ParamType):
+    """A moment in UTC from `YYYY-MM-DD` (its midnight) or `YYYY-MM-DDTHH:MM:SSZ`."""
+
+    name = "moment"
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        for form in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.strptime(value, form).replace(tzinfo=UTC)
+            except ValueError:
+                pass
+        self.fail(f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)", param, ctx)
+
+
+class _Duration(click.ParamType):
+    """A duration in seconds from `90s`, `15m`, `2h`, `1d` or a bare number of seconds."""
+
+    name = "duration"
+    _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
+        if not match or float(match[1]) <= 0:
+            self.fail(f"{value!r} is not a duration such as 90s, 15m, 2h or 1d", param, ctx)
+        return float(match[1]) * self._UNITS[match[2]]
+
+
+@main.command("fetch")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of bulletins to fetch into.  [default: $BULLETINS_CORPUS or ./corpus]")
+@click.option("--api", envvar=URL_ENV, metavar="URL",
+              help=f"Base URL of the Ahjo API, e.g. https://ahjo.hel.fi:9802/ahjorest/v1/  [default: ${URL_ENV}]")
+@click.option("--since", type=_Moment(),
+              help="Fetch from this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC) instead of where the last "
+                   "fetch ended.  [default on a first fetch: 30 days ago]")
+@click.option("--until", type=_Moment(), help="Fetch up to this moment.  [default: now]")
+@click.option("--lang", default="fi", show_default=True, help="Language to ask the API for (apireqlang).")
+@click.option("--size", default=1000, show_default=True, type=click.IntRange(1, 10000),
+              help="Entries to ask for at most in one request; a full answer is split and asked again.")
+@click.option("--window", default=7, show_default=True, type=click.IntRange(1, 366),
+              help="Days one request covers.")
+@click.option("--key-header", default="api-key", show_default=True,
+              help=f"HTTP header that carries the API key from ${KEY_ENV}.")
+@click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 10),
+              help="Tries more after a 429, a 5xx or a network error, waiting 1, 2, 4, … s (or Retry-After).")
+def fetch_command(corpus: Path | None, api: str | None, since: datetime | None, until: datetime | None, lang: str,
+                  size: int, window: int, key_header: str, retries: int) -> None:
+    """Fetch new and changed decisions and meetings from an Ahjo API into the corpus folder.
+
+    Decisions are asked for by when they were handled, meetings by their date, window by window;
+    each is saved as a file the corpus reader knows (ahjo/decisions/<NativeId>.json,
+    ahjo/meetings/<MeetingID>.json), atomically and only when it changed, so fetching again changes
+    nothing. The next fetch resumes where this one ended (the state is in the corpus folder's
+    .ahjo-fetch.json); meetings of the 30 days before are asked for again, as their päätöstiedote and
+    minutes come after them. The API key, where one is needed, is read from $BULLETINS_AHJO_KEY.
+
+    Run `bulletins index` afterwards, or keep `bulletins watch` or `bulletins serve --watch` running.
+
+    Exit status: 0 when the fetch is done, 1 when the API cannot be reached or answers what is no Ahjo
+    response (the windows saved before stay whole; nothing partial is written), 2 on bad usage.
+    """
+    settings = FetchSettings.from_environment(api=api, key_header=key_header, lang=lang, size=size,
+                                              window=timedelta(days=window), since=since, until=until,
+                                              retries=retries)
+    corpus_path = config.corpus_dir(corpus)
+    report = fetch(corpus_path, settings)
+    click.echo(f"{settings.api} → {corpus_path}: {report.summary()}")
+
+
+def _show_fetch(report: FetchReport) -> None:
+    click.echo(f"{datetime.now():%H:%M:%S} {report.summary()}")
+
+
 @main.command("watch")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of bulletins to watch.  [default: $BULLETINS_CORPUS or ./corpus]")
@@ -123,13 +202,20 @@ def watch_command(corpus: Path | None, index: Path | None) -> None:
                    "in the corpus show in searches within seconds.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads, each with its own Voikko handle.")
-def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int) -> None:
+@click.option("--fetch-every", type=_Duration(), metavar="DURATION",
+              help=f"Also fetch from the Ahjo API at ${URL_ENV} (key ${KEY_ENV}) now and then this often, "
+                   "e.g. 15m, as `bulletins fetch` does; implies --watch, so what is fetched is searchable "
+                   "within seconds.")
+def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int,
+                  fetch_every: float | None) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
     Runs the waitress WSGI server until Ctrl+C. The server reads the index as it is: new bulletins
     indexed while it runs (by `bulletins index`, `bulletins watch` or --watch) show in searches at
     once, without a restart.
     """
+    watch = watch or fetch_every is not None
+    settings = FetchSettings.from_environment() if fetch_every else None  # fails now, not at the first fetch
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
     from search.web.server import addresses, make_server, run
@@ -140,8 +226,11 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
         server = make_server(app, host, port, threads)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    watcher = CorpusWatcher(config.corpus_dir(corpus), index_path, on_update=_show_update, on_error=_show_error)
-    with watcher if watch else contextlib.nullcontext():
+    corpus_path = config.corpus_dir(corpus)
+    watcher = CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error)
+    fetcher = (PeriodicFetch(fetch_every, lambda: fetch(corpus_path, settings), _show_fetch, _show_error)
+               if settings else contextlib.nullcontext())
+    with watcher if watch else contextlib.nullcontext(), fetcher:
         if not watch:
             try:
                 open_search(app)
@@ -151,6 +240,8 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
             click.echo(f"Serving {index_path} on {url} (Ctrl+C stops)")
         if watch:
             click.echo(f"Watching {watcher.corpus_dir} for changes to index into {index_path}")
+        if settings:
+            click.echo(f"Fetching from {settings.api} into {corpus_path} every {fetch_every:g} s")
         run(server)
 
 

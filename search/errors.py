@@ -29,3 +29,7 @@ class IndexMissingError(BulletinsError):
 
 class IndexLockedError(BulletinsError):
     """Another indexing run holds the index."""
+
+
+class FetchError(BulletinsError):
+    """An API to fetch bulletins from cannot be reached or answers what we cannot use."""

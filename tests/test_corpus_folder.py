@@ -77,14 +77,14 @@ def test_sources_are_relative_to_the_corpus_folder(tmp_path):
 
 def test_other_extensions_are_ignored_and_listed(tmp_path):
     txt(tmp_path, "a.txt")
-    for name in ("README.md", "data.json", "kuva.png", "sub/notes.doc"):
+    for name in ("README.md", "data.csv", "kuva.png", "sub/notes.doc"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("x")
     bulletins, reader = read_all(tmp_path)
     assert [b.id for b in bulletins] == ["a"]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in reader.ignored) == [
         "README.md",
-        "data.json",
+        "data.csv",
         "kuva.png",
         "sub/notes.doc",
     ]

@@ -53,11 +53,24 @@ def test_reads_required_and_optional_fields(tmp_path):
 def test_optional_fields_default_to_none(tmp_path):
     [bulletin] = read(write(tmp_path, line()))
     assert (bulletin.url, bulletin.organ, bulletin.lang) == (None, None, None)
+    assert (bulletin.kind, bulletin.case, bulletin.classification, bulletin.section) == (None, None, None, None)
 
 
 def test_empty_or_null_optional_fields_become_none(tmp_path):
     [bulletin] = read(write(tmp_path, line(url="  ", organ=None, lang="")))
     assert (bulletin.url, bulletin.organ, bulletin.lang) == (None, None, None)
+
+
+def test_reads_the_city_fields_and_normalizes_the_case(tmp_path):
+    text = line(kind="decision", case="hel-2021-009631", classification="Kilpailutus", section="3")
+    [bulletin] = read(write(tmp_path, text))
+    assert (bulletin.kind, bulletin.case, bulletin.classification, bulletin.section) == (
+        "decision", "HEL 2021-009631", "Kilpailutus", "3")
+
+
+def test_a_case_of_another_form_is_kept_as_written(tmp_path):
+    [bulletin] = read(write(tmp_path, line(case="  VD/1234/2021  ")))
+    assert bulletin.case == "VD/1234/2021"
 
 
 def test_month_precision_date_is_kept(tmp_path):

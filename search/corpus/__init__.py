@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from search.corpus import jsonl, text
-from search.corpus.bulletin import Bulletin, PartialDate, Problem
+from search.corpus import ahjo, jsonl, text
+from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_case
 from search.errors import BulletinError
 
-__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "read_file"]
+__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "normalize_case",
+           "read_file"]
 
 READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {
     ".txt": text.read,
     ".jsonl": jsonl.read,
+    ".json": ahjo.read,  # Ahjo API responses; a JSON file of another kind is reported as such
 }
 
 

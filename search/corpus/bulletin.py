@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# A diary number (the case a bulletin belongs to): the city's code, the year and the number, written
+# `HEL 2021-009631`, `HEL-2021-009631` or `hel 2021-009631`.
+CASE = re.compile(r"\b([A-Za-zÅÄÖåäö]{2,})[\s-]+(\d{4})-(\d{3,})\b")
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +48,12 @@ class PartialDate:
 
 @dataclass(frozen=True)
 class Bulletin:
-    """One bulletin. `source` says where it came from as `file:line`."""
+    """One bulletin. `source` says where it came from (`file:line`, or `file: entry N` in an API response).
+
+    Optional: `url` of the original, `organ` (the deciding body or official), `lang`, `kind`
+    (`decision`, `agenda_item`, `announcement` for a päätöstiedote, or a source's own word), `case`
+    (the diary number, normalized by `normalize_case`), `classification` (the subject class, e.g.
+    "Kokousasiat") and `section` (the number of its §)."""
 
     id: str
     date: PartialDate
@@ -55,11 +63,16 @@ class Bulletin:
     url: str | None = None
     organ: str | None = None
     lang: str | None = None
+    kind: str | None = None
+    case: str | None = None
+    classification: str | None = None
+    section: str | None = None
     content_hash: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         digest = hashlib.sha256()
-        for part in (self.id, str(self.date), self.title, self.body, self.url, self.organ, self.lang):
+        for part in (self.id, str(self.date), self.title, self.body, self.url, self.organ, self.lang, self.kind,
+                     self.case, self.classification, self.section):
             digest.update((part or "").encode("utf-8"))
             digest.update(b"\x00")
         object.__setattr__(self, "content_hash", digest.hexdigest()[:32])
@@ -89,3 +102,12 @@ def normalize_id(raw: str) -> str:
     if any(unicodedata.category(char) == "Cc" for char in bulletin_id):
         raise ValueError(f"id {bulletin_id!r} contains a control character")
     return bulletin_id
+
+
+def normalize_case(text: str) -> str:
+    """A diary number in one form, `HEL 2021-009631`, however it was written (`hel-2021-009631`);
+    text that is no diary number of that form is kept with its whitespace collapsed."""
+    match = CASE.fullmatch(text.strip())
+    if match:
+        return f"{match[1].upper()} {match[2]}-{match[3]}"
+    return " ".join(text.split())

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_id
+from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_case, normalize_id
 from search.corpus.text import derive_title
 
 REQUIRED = ("id", "date", "title", "body")
-OPTIONAL = ("url", "organ", "lang")
+OPTIONAL = ("url", "organ", "lang", "kind", "case", "classification", "section")
 
 
 def read(path: Path, name: str) -> Iterator[Bulletin | Problem]:
@@ -56,6 +56,8 @@ def _bulletin(record: dict[str, Any], source: str) -> Bulletin:
     if not body:
         raise ValueError("empty body")
     optional = {key: (record.get(key) or "").strip() or None for key in OPTIONAL}
+    if optional["case"]:
+        optional["case"] = normalize_case(optional["case"])
     return Bulletin(
         id=normalize_id(record["id"]),
         date=PartialDate.parse(record["date"]),

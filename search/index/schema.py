@@ -1,18 +1,23 @@
 """The fields of the index: what is searched, how, and what is stored for display."""
 
+from whoosh.analysis import IDAnalyzer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def bulletin_schema() -> Schema:
     """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)
     and `parts` (compound parts and runs of them, search.finnish.words) hold title and body text
-    together and are weighted by the query; the rest filter, sort, facet and display. `id` and
+    together and are weighted by the query; the rest filter, sort, facet and display. `organ` and
+    `classification` are indexed lowercased as one term each (a filter matches the whole name
+    without regard to case) and kept as written in their columns (for facets) and stored fields;
+    `case` is the normalized diary number (`HEL 2021-009631`, see search.corpus.normalize_case) as
+    one term; `kind` is `decision`, `agenda_item`, `announcement` or a source's own word. `id` and
     `content_hash` are also columns, so that an update reads them for every bulletin without
     unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
     precedents it cites) and `provisions` (the provisions it applies), each space-separated, are
@@ -26,8 +31,12 @@ def bulletin_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         date_text=STORED(),
         year=NUMERIC(int, stored=True, sortable=True),
-        organ=ID(stored=True),
+        organ=ID(stored=True, analyzer=IDAnalyzer(lowercase=True), sortable=True),
         lang=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
+        case=ID(stored=True, sortable=True),
+        classification=ID(stored=True, analyzer=IDAnalyzer(lowercase=True), sortable=True),
+        section=STORED(),
         url=STORED(),
         source=STORED(),
         content_hash=COLUMN(VarBytesColumn()),

@@ -63,16 +63,25 @@ SCHEMAS: dict[str, dict] = {
     },
     "Bulletin": {
         "type": "object",
-        "required": ["id", "title", "date", "organ", "url", "source", "body"],
+        "required": ["id", "title", "date", "organ", "kind", "case", "classification", "section", "url", "source",
+                     "body"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
             "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
-            "organ": _NULLABLE_STRING,
+            "organ": {**_NULLABLE_STRING, "description": "The deciding body or official."},
+            "kind": {**_NULLABLE_STRING, "description": "decision, agenda_item, announcement (a päätöstiedote), "
+                                                        "or the source's own word."},
+            "case": {**_NULLABLE_STRING, "description": "The diary number, e.g. HEL 2021-009631."},
+            "classification": {**_NULLABLE_STRING, "description": "The subject class, e.g. Kilpailutus."},
+            "section": {**_NULLABLE_STRING, "description": "The number of its § in the minutes."},
             "url": _NULLABLE_STRING,
-            "source": {"type": "string", "description": "Where in the corpus it was read: file:line."},
-            "body": {"type": "string", "description": "The whole text, plain."},
+            "source": {"type": "string", "description": "Where in the corpus it was read: file:line, or "
+                                                        "file: entry N in an API response."},
+            "body": {"type": "string", "description": "The whole text, plain: paragraphs apart by a blank line; "
+                                                      "a paragraph of one line beginning with ## to ###### and a "
+                                                      "space is a heading."},
         },
     },
     "Health": {

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import partial
 
 from flask import Blueprint, Flask, render_template, request, url_for
 from markupsafe import Markup
 
 from search.errors import QueryError
+from search.index.details import BulletinDetails
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
-from search.web.backend import searcher
+from search.web.backend import details, searcher
 from search.web.errors import describe, error_response
-from search.web.i18n import LANGUAGES, language, long_date, number, text
+from search.web.i18n import LANGUAGES, MESSAGES, language, long_date, number, text
 from search.web.params import CARRIED, ParamError, search_request, search_words
 
 blueprint = Blueprint("pages", __name__)
@@ -21,6 +23,7 @@ blueprint = Blueprint("pages", __name__)
 EXAMPLES = ("kokeiluja", "kaupunginhallituksen", "hautomo", "maahanmuutto", "kansainväliset osaajat")
 FORM_FIELDS = ("q", "from", "to", "year", "sort", "size")
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
+_HEADING = re.compile(r"(#{2,6}) (?=\S)")  # `## Päätös`: the heading convention of search.corpus.html
 
 
 @blueprint.get("/")
@@ -47,8 +50,9 @@ def bulletin(bulletin_id: str):
         query = search_words(request.args)
     except ParamError:
         query = ""
-    return render_template("bulletin.html", bulletin=stored, query=query,
-                           title=highlight(stored.title, query), paragraphs=paragraphs(highlight(stored.body, query)))
+    return render_template("bulletin.html", bulletin=stored, query=query, title=highlight(stored.title, query),
+                           details=details().get(bulletin_id) or BulletinDetails(),
+                           blocks=blocks(highlight(stored.body, query)))
 
 
 def highlight(content: str, query: str) -> tuple[Span, ...]:
@@ -71,6 +75,39 @@ def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
             if piece:
                 result[-1].append(Span(piece, span.matched))
     return [tuple(paragraph) for paragraph in result if "".join(s.text for s in paragraph).strip()]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of a bulletin, or a heading of level 2–6 (`level`), as spans to show."""
+
+    spans: tuple[Span, ...]
+    level: int = 0
+
+
+def blocks(spans: tuple[Span, ...]) -> list[Block]:
+    """The paragraphs of the spans, where a paragraph of one line that begins with two to six `#` and a
+    space (`## Päätös`) is a heading of that level, shown without its marks."""
+    result = []
+    for paragraph in paragraphs(spans):
+        text = "".join(span.text for span in paragraph)
+        marks = _HEADING.match(text)
+        if marks and "\n" not in text:
+            result.append(Block(_without_first(paragraph, marks.end()), len(marks[1])))
+        else:
+            result.append(Block(paragraph))
+    return result
+
+
+def _without_first(spans: tuple[Span, ...], count: int) -> tuple[Span, ...]:
+    """The spans less their first `count` characters."""
+    result = []
+    for span in spans:
+        cut = min(count, len(span.text))
+        count -= cut
+        if span.text[cut:]:
+            result.append(Span(span.text[cut:], span.matched))
+    return tuple(result)
 
 
 def page_numbers(result: SearchResult, around: int = 2) -> list[int | None]:
@@ -110,6 +147,12 @@ def safe_link(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
+def kind_label(lang: str, kind: str) -> str:
+    """A bulletin's kind in `lang`: a known kind translated, a source's own word as it is."""
+    key = f"kind_{kind}"
+    return text(lang, key) if key in MESSAGES[lang] else kind
+
+
 def register_template_helpers(app: Flask) -> None:
     """Give every template the language, its messages and the link helpers."""
 
@@ -120,6 +163,7 @@ def register_template_helpers(app: Flask) -> None:
                 "long_date": partial(long_date, lang), "carried": carried, "sorts": SORTS,
                 "switch_language_url": switch_language_url, "home_url": home_url, "examples": EXAMPLES,
                 "safe_link": safe_link, "spans_html": spans_html, "max_query_chars": MAX_QUERY_CHARS,
+                "kind_label": partial(kind_label, lang),
                 "other_lang": LANGUAGES[1 - LANGUAGES.index(lang)]}
 
     @app.template_filter("highlighted")
