@@ -149,7 +149,8 @@ class BulletinSearch:
         if fields is None:
             return None
         return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
-                              organ=fields.get("organ"), url=fields.get("url"), source=fields.get("source"))
+                              **{name: fields.get(name) for name in ("organ", "url", "source", "kind", "case",
+                                                                     "classification", "section")})
 
     def highlight(self, text: str, query: str) -> tuple[Span, ...]:
         """All of `text` as spans, the words the query's words and phrases match marked."""

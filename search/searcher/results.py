@@ -116,7 +116,9 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class StoredBulletin:
-    """A bulletin as the index stores it, for the bulletin page. `date` keeps its precision (2020-11)."""
+    """A bulletin as the index stores it, for the bulletin page. `date` keeps its precision (2020-11);
+    `kind` is `decision`, `agenda_item`, `announcement` or a source's own word, `case` its diary
+    number, `section` its § number."""
 
     id: str
     title: str
@@ -125,3 +127,13 @@ class StoredBulletin:
     organ: str | None = None
     url: str | None = None
     source: str | None = None
+    kind: str | None = None
+    case: str | None = None
+    classification: str | None = None
+    section: str | None = None
+
+    def to_dict(self) -> dict:
+        """The documented JSON object of `GET /api/bulletins/<id>`."""
+        return {"id": self.id, "title": self.title, "date": self.date, "organ": self.organ, "kind": self.kind,
+                "case": self.case, "classification": self.classification, "section": self.section,
+                "url": self.url, "source": self.source, "body": self.body}

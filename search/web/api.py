@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search.index.details import BulletinDetails
 from search.web import openapi
-from search.web.backend import details, searcher
+from search.web.backend import searcher
 from search.web.errors import error_response
 from search.web.i18n import language, text
 from search.web.params import search_request
@@ -26,9 +25,7 @@ def bulletin(bulletin_id: str):
     stored = searcher().bulletin(bulletin_id)
     if stored is None:
         return error_response(404, text(language(), "bulletin_not_found", id=bulletin_id))
-    found = details().get(bulletin_id) or BulletinDetails()
-    return jsonify({"id": stored.id, "title": stored.title, "date": stored.date, "organ": stored.organ,
-                    **found.to_dict(), "url": stored.url, "source": stored.source, "body": stored.body})
+    return jsonify(stored.to_dict())
 
 
 @blueprint.get("/health")

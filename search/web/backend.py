@@ -1,5 +1,4 @@
-"""The app's one BulletinSearch, opened on first use so the server can start before the index exists,
-and the reader of the bulletins' details beside it."""
+"""The app's one BulletinSearch, opened on first use so the server can start before the index exists."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from search.index.details import DetailsReader
 from search.searcher import BulletinSearch
 
 
@@ -18,7 +16,6 @@ class Backend:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self._search: BulletinSearch | None = None
-        self._details: DetailsReader | None = None
         self._lock = threading.Lock()
 
     def get(self) -> BulletinSearch:
@@ -29,23 +26,10 @@ class Backend:
                     self._search = BulletinSearch(self.index_dir)
         return self._search
 
-    def details(self) -> DetailsReader:
-        """The reader of the bulletins' details; IndexMissingError while there is no index."""
-        if self._details is None:
-            with self._lock:
-                if self._details is None:
-                    self._details = DetailsReader(self.index_dir)
-        return self._details
-
 
 def searcher() -> BulletinSearch:
     """The current app's BulletinSearch."""
     return current_app.extensions["bulletins"].get()
-
-
-def details() -> DetailsReader:
-    """The current app's reader of bulletin details."""
-    return current_app.extensions["bulletins"].details()
 
 
 def open_search(app: Flask) -> None:

@@ -11,9 +11,8 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from markupsafe import Markup
 
 from search.errors import QueryError
-from search.index.details import BulletinDetails
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
-from search.web.backend import details, searcher
+from search.web.backend import searcher
 from search.web.errors import describe, error_response
 from search.web.i18n import LANGUAGES, MESSAGES, language, long_date, number, text
 from search.web.params import CARRIED, ParamError, search_request, search_words
@@ -51,7 +50,6 @@ def bulletin(bulletin_id: str):
     except ParamError:
         query = ""
     return render_template("bulletin.html", bulletin=stored, query=query, title=highlight(stored.title, query),
-                           details=details().get(bulletin_id) or BulletinDetails(),
                            blocks=blocks(highlight(stored.body, query)))
 
 
