@@ -69,3 +69,9 @@ def test_prefix_marks_words_that_begin_so():
 def test_snippet_text_is_escaped_in_html():
     spans = snippet("<b>Hautomo</b> & muut", found("<b>Hautomo</b> & muut", "hautomo"))
     assert spans_html(spans) == "&lt;b&gt;<mark>Hautomo</mark>&lt;/b&gt; &amp; muut"
+
+
+def test_snippet_drops_the_marks_of_headings():
+    text = "## Päätös\nKaupunginhallitus päätti myöntää avustuksen.\n\n## Päätöksen perustelut\nAvustus kattaa kulut."
+    html = spans_html(snippet(text, found(text, "avustus")))
+    assert "#" not in html and "Päätös Kaupunginhallitus päätti myöntää <mark>avustuksen</mark>." in html

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from search.corpus import ahjo, jsonl, text
-from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_case
+from search.corpus.bulletin import HEADING_MARKS, Bulletin, PartialDate, Problem, normalize_case
 from search.errors import BulletinError
 
-__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "normalize_case",
+__all__ = ["HEADING_MARKS", "READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "normalize_case",
            "read_file"]
 
 READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {

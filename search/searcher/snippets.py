@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from search.corpus import HEADING_MARKS
 from search.finnish import words
 from search.searcher.matching import Found
 from search.searcher.results import Span
@@ -22,7 +23,8 @@ def highlight(text: str, found: list[Found]) -> tuple[Span, ...]:
 
 def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[Span, ...]:
     """The passage of about `size` characters with the most different query words (then the most
-    matches), cut at word boundaries, "…" where cut, whitespace runs made single spaces."""
+    matches), cut at word boundaries, "…" where cut, whitespace runs made single spaces and the
+    marks of headings dropped."""
     first = _best_start(found, size)
     if first:  # back to the start of the word, then on to the first word
         first = max(text.rfind(" ", 0, first), text.rfind("\n", 0, first)) + 1
@@ -32,7 +34,8 @@ def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[S
     else:  # whole words only: one more character shows whether the last word goes on
         ends = [end for _, _, end in words(text[first:first + size + 1]) if end <= size]
         last = first + ends[-1] if ends else first + size
-    spans = tuple(Span(_SPACE.sub(" ", span.text), span.matched) for span in _spans(text, first, last, found))
+    spans = tuple(Span(_SPACE.sub(" ", HEADING_MARKS.sub("", span.text)), span.matched)
+                  for span in _spans(text, first, last, found))
     if first > 0:
         spans = (Span(ELLIPSIS + " "), *spans)
     if last < len(text.rstrip()):

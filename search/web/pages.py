@@ -10,6 +10,7 @@ from functools import partial
 from flask import Blueprint, Flask, render_template, request, url_for
 from markupsafe import Markup
 
+from search.corpus import HEADING_MARKS
 from search.errors import QueryError
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
 from search.web.backend import searcher
@@ -22,7 +23,6 @@ blueprint = Blueprint("pages", __name__)
 EXAMPLES = ("kokeiluja", "kaupunginhallituksen", "hautomo", "maahanmuutto", "kansainväliset osaajat")
 FORM_FIELDS = ("q", "from", "to", "year", "sort", "size")
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
-_HEADING = re.compile(r"(#{2,6}) (?=\S)")  # `## Päätös`: the heading convention of search.corpus.html
 
 
 @blueprint.get("/")
@@ -89,7 +89,7 @@ def blocks(spans: tuple[Span, ...]) -> list[Block]:
     result = []
     for paragraph in paragraphs(spans):
         text = "".join(span.text for span in paragraph)
-        marks = _HEADING.match(text)
+        marks = HEADING_MARKS.match(text)
         if marks and "\n" not in text:
             result.append(Block(_without_first(paragraph, marks.end()), len(marks[1])))
         else:
