@@ -2,9 +2,9 @@
 a stem of every word of the query?
 
 A query word is held when a stem of it stands anywhere in the text (so also inside a compound): the
-word, or the word without a case ending or a participle's or verbal noun's ending, cut two letters
-short but to no fewer than four, with consonant gradation folded away on both sides (sakko/sakon,
-lupa/luvan, tappo/tapon). Lenient by design: it tells a bulletin that lacks a query word, not one
+word cut two letters short, or the word without a case ending or a participle's or verbal noun's
+ending cut one letter short, but to no fewer than four letters, with consonant gradation folded away
+on both sides (sakko/sakon, lupa/luvan, tappo/tapon). Lenient by design: it tells a bulletin that lacks a query word, not one
 that holds it only in passing."""
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ _ENDINGS = tuple(fold(ending) for ending in (
 def stems(word: str) -> set[str]:
     """The stems of a query word that the check looks for."""
     word = fold(word)
-    bases = {word} | {word[:-len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 3}
-    return {base[:max(min(len(base), 4), len(base) - 2)] for base in bases}
+    bases = {word[:-len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 3}
+    return {word[:max(4, len(word) - 2)]} | {base[:max(min(len(base), 4), len(base) - 1)] for base in bases}
 
 
 def holds_every_word(text: str, query: str) -> bool:
