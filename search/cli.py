@@ -264,12 +264,16 @@ def _day(last: bool):
               help="Only bulletins from this date on: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", callback=_day(last=True),
               help="Only bulletins up to this date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--organ", metavar="NAME", help="Only bulletins of this deciding body (the whole name, any case).")
+@click.option("--kind", metavar="KIND", help="Only bulletins of this kind: decision, agenda_item, announcement.")
+@click.option("--classification", metavar="NAME", help="Only bulletins of this classification (any case).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--explain", is_flag=True, help="Show which query word matched which words of each hit, and how.")
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, date_from: date | None,
-                   date_to: date | None, as_json: bool, explain: bool, index: Path | None) -> None:
+                   date_to: date | None, organ: str | None, kind: str | None, classification: str | None,
+                   as_json: bool, explain: bool, index: Path | None) -> None:
     """Search the bulletins. A bulletin matches when it holds every word, in any inflection or
     inside a longer compound; matches are listed and counted. Bulletins that hold only some of the
     words are related results: listed when nothing matches, and after the matches on their last
@@ -285,6 +289,10 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
       kokeilu*                       words beginning with kokeilu
       title:elinkeinojaosto          the word in the title (also title:"a phrase")
       date:2020  date:2020-11  date:2019..2021  date:..2020-06   bulletins of those dates
+      organ:kaupunginhallitus        decided by that body: the whole name, any case
+      organ:kaupunginhallituksen*    by every body whose name begins so (also organ:"a name")
+      kind:decision                  of that kind (decision, agenda_item, announcement)
+      HEL 2021-009631                the bulletins of that case first (also 2021-009631)
 
     A word is also found inside a longer compound (hautomo and yrityshautomo find
     yrityshautomopalvelujen). Common words (ja, tai, että, …) are not indexed. Quote a phrase for
@@ -293,8 +301,9 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     \b
     With --json the output is one object:
       {"query", "total", "related_total", "page", "page_size", "sort", "seconds",
-       "hits": [{"id", "title", "date", "score", "related", "snippet", "organ", "url"}],
-       "facets": {"year": {"2020": 3, ...}}, "suggestion"}
+       "hits": [{"id", "title", "date", "score", "related", "snippet", "organ", "kind", "case",
+                 "classification", "url"}],
+       "facets": {"year": {"2020": 3, ...}, "organ": {...}, "kind": {...}}, "suggestion"}
     where "total" counts the matches (and the facets count them), "related_total" the related
     results, "related" tells a related result from a match, "snippet" is HTML with the matched
     words in <mark>, and "suggestion" is a corrected query or null. With --explain each hit also
@@ -305,8 +314,9 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
     """
     searcher = BulletinSearch(config.index_dir(index))
-    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, sort=sort,
-                                           page=page, page_size=limit, explain=explain))
+    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, organ=organ, kind=kind,
+                                           classification=classification, sort=sort, page=page, page_size=limit,
+                                           explain=explain))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -324,7 +334,8 @@ def _print_result(result: SearchResult) -> None:
         if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
             click.echo("\n— Related results: these hold only some of the words —")
         click.echo(f"\n{number}. {click.style(hit.title, bold=True)}")
-        click.echo(f"   {hit.date}  {click.style(hit.id, dim=True)}")
+        details = "  ".join(value for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
+        click.echo(f"   {details}  {click.style(hit.id, dim=True)}")
         snippet = "".join(click.style(span.text, fg="yellow", bold=True) if span.matched else span.text
                           for span in hit.snippet)
         click.echo(f"   {snippet}")

@@ -45,7 +45,7 @@ def test_json_output_is_the_documented_object(search):
     (hit,) = data["hits"]
     assert {"id", "title", "date", "score", "snippet"} <= hit.keys()
     assert hit["id"] == SEED_2020 and "<mark>kokeiluja</mark>" in hit["snippet"]
-    assert data["facets"] == {"year": {"2020": 1}}
+    assert data["facets"] == {"year": {"2020": 1}, "organ": {}, "kind": {}}
 
 
 def test_query_words_join_and_a_minus_word_needs_no_escaping(search):

@@ -26,9 +26,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 # Newer than every match, the related results would come first if they were mixed into a date order.
 BULLETINS = [
-    {"id": "kh-2019", "date": "2019-05-06", "title": "Kaupunginhallitus hyväksyi talousarvioesityksen",
+    {"id": "kh-2019", "date": "2019-05-06", "organ": "Kaupunginhallitus", "kind": "decision",
+     "title": "Kaupunginhallitus hyväksyi talousarvioesityksen",
      "body": "Kaupunginhallitus hyväksyi esityksensä ensi vuoden talousarvioksi ja lähetti sen valtuustolle."},
-    {"id": "kaupunki-2025", "date": "2025-03-01", "title": "Kaupunki avasi kirjaston",
+    {"id": "kaupunki-2025", "date": "2025-03-01", "organ": "Kulttuuri- ja vapaa-aikalautakunta", "kind": "decision",
+     "title": "Kaupunki avasi kirjaston",
      "body": "Kaupunki avasi uuden kirjaston keskustaan, ja lainaajia kävi ensimmäisenä päivänä tuhansia."},
     {"id": "hallitus-2026", "date": "2026-01-20", "title": "Hallituksen esitys",
      "body": "Hallitus antoi eduskunnalle esityksen laiksi kuntien valtionosuuksista."},
@@ -66,7 +68,8 @@ def client(index_dir: Path) -> FlaskClient:
 def test_total_and_facets_count_matches_only(search):
     result = search.search(SearchRequest("kaupunginhallitus", page_size=MAX_PAGE_SIZE))
     assert result.total == 3 and result.related_total == len(RELATED)
-    assert result.facets == {"year": {"2024": 1, "2020": 1, "2019": 1}}
+    assert result.facets == {"year": {"2024": 1, "2020": 1, "2019": 1}, "organ": {"Kaupunginhallitus": 1},
+                             "kind": {"decision": 1}}
     assert {hit.id for hit in result.hits if not hit.related} == set(MATCHES)
     assert {hit.id for hit in result.hits if hit.related} == RELATED
 
@@ -92,7 +95,7 @@ def test_api_says_total_related_total_and_related_per_hit(client):
     data = client.get("/api/search?q=kaupunginhallitus&size=100").get_json()
     assert (data["total"], data["related_total"]) == (3, len(RELATED))
     assert [hit["related"] for hit in data["hits"]] == [False] * 3 + [True] * len(RELATED)
-    assert data["facets"] == {"year": {"2024": 1, "2020": 1, "2019": 1}}
+    assert data["facets"]["year"] == {"2024": 1, "2020": 1, "2019": 1}
     assert "complete" not in data
 
 
@@ -125,7 +128,8 @@ def test_cli_counts_matches_and_related_results_apart(index_dir):
 
 def test_nothing_matches_related_results_are_listed_but_not_counted(search):
     result = search.search(SearchRequest("kaupunginkirjasto", page_size=MAX_PAGE_SIZE))  # kaupunki, kirjasto apart
-    assert result.total == 0 and result.only_related and result.facets == {"year": {}}
+    assert result.total == 0 and result.only_related
+    assert result.facets == {"year": {}, "organ": {}, "kind": {}}
     assert "kaupunki-2025" in [hit.id for hit in result.hits] and all(hit.related for hit in result.hits)
     assert len(result.hits) == result.related_total
 

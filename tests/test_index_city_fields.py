@@ -51,10 +51,11 @@ def test_the_organ_and_classification_columns_keep_the_written_names_for_facets(
 
 
 def test_a_case_is_found_by_its_normalized_diary_number_across_bodies(index_dir):
-    assert ids(index_dir, "case", "HEL 2020-006250") == {
+    assert ids(index_dir, "case", "hel 2020-006250") == {
         "C313F4F9-71B6-44E9-83CF-47FCDCE8C473", "535A1116-731D-4D15-9036-4D07E64FD36B",
         "ECF8DFAC-947C-4DAE-A603-132E8C207DED"}
-    assert ids(index_dir, "case", "HEL 2020-010913") == {"00400202147-2"}  # read from the agenda item's HTML
+    assert ids(index_dir, "case", "2020-006250") == ids(index_dir, "case", "hel 2020-006250")  # without the code
+    assert ids(index_dir, "case", "hel 2020-010913") == {"00400202147-2"}  # read from the agenda item's HTML
 
 
 def test_the_kind_is_a_term(index_dir):
@@ -71,4 +72,4 @@ def test_a_changed_case_re_indexes_the_bulletin(tmp_path):
     update_index(corpus, tmp_path / "index")
     (corpus / "a.jsonl").write_text(json.dumps({**record, "case": "HEL 2021-012874"}) + "\n", encoding="utf-8")
     assert update_index(corpus, tmp_path / "index").updated == 1
-    assert ids(tmp_path / "index", "case", "HEL 2021-012874") == {"a"}
+    assert ids(tmp_path / "index", "case", "hel 2021-012874") == {"a"}

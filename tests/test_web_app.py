@@ -107,7 +107,7 @@ def test_hit_shows_title_link_date_and_deciding_body(client):
     assert link in html
     assert '<time datetime="2025-02-10">10.2.2025</time>' in html
     assert '<time datetime="2021-06">kesäkuu 2021</time>' in html
-    assert '<span class="organ">Kaupunginhallituksen elinkeinojaosto</span>' in html
+    assert '<span class="detail">Kaupunginhallituksen elinkeinojaosto</span>' in html
 
 
 def test_year_facet_counts_and_filters(client):

@@ -73,7 +73,8 @@ def test_document_describes_every_machine_route_and_no_other(app, document):
 
 def test_every_documented_search_parameter_is_read_and_checked(client, document):
     parameters = document["paths"]["/api/search"]["get"]["parameters"]
-    assert [p["name"] for p in parameters] == ["q", "from", "to", "year", "sort", "page", "size", "explain", "lang"]
+    assert [p["name"] for p in parameters] == ["q", "from", "to", "year", "organ", "kind", "classification", "sort", "page",
+                                              "size", "explain", "lang"]
     for parameter in parameters:
         schema, name = parameter["schema"], parameter["name"]
         for good in examples(schema):

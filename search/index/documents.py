@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from search.corpus import Bulletin
+from search.corpus.bulletin import CASE
 from search.finnish import term_lists
 from search.index.references import applied_provisions, cited_precedents
 
@@ -26,7 +27,8 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
         "organ": bulletin.organ,
         "lang": bulletin.lang,
         "kind": bulletin.kind,
-        "case": bulletin.case,
+        "case": case_terms(bulletin.case) if bulletin.case else None,
+        "_stored_case": bulletin.case,
         "classification": bulletin.classification,
         "section": bulletin.section,
         "url": bulletin.url,
@@ -34,6 +36,13 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
         "content_hash": bulletin.content_hash.encode("ascii"),
     }
     return {name: value for name, value in document.items() if value is not None}
+
+
+def case_terms(case: str) -> list[str]:
+    """What a search finds a case by: its diary number whole and, for `HEL 2021-009631`, without the
+    city's code (`2021-009631`), lowercased."""
+    whole = case.lower()
+    return [whole, whole.split(" ", 1)[1]] if CASE.fullmatch(case) else [whole]
 
 
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:

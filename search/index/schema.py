@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def bulletin_schema() -> Schema:
@@ -16,8 +16,9 @@ def bulletin_schema() -> Schema:
     together and are weighted by the query; the rest filter, sort, facet and display. `organ` and
     `classification` are indexed lowercased as one term each (a filter matches the whole name
     without regard to case) and kept as written in their columns (for facets) and stored fields;
-    `case` is the normalized diary number (`HEL 2021-009631`, see search.corpus.normalize_case) as
-    one term; `kind` is `decision`, `agenda_item`, `announcement` or a source's own word. `id` and
+    `case` holds the normalized diary number (`HEL 2021-009631`, see search.corpus.normalize_case)
+    lowercased, and the number without the city's code (`2021-009631`), and stores it as written;
+    `kind` is `decision`, `agenda_item`, `announcement` or a source's own word. `id` and
     `content_hash` are also columns, so that an update reads them for every bulletin without
     unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
     precedents it cites) and `provisions` (the provisions it applies), each space-separated, are

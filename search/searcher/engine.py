@@ -16,9 +16,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -32,9 +30,10 @@ from search.searcher.citations import References, rerank_by_citations
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
+from search.searcher.filters import BulletinFields
 from search.searcher.matching import QueryMatcher
 from search.searcher.postings import TermScores
-from search.searcher.query import DateRange, ParsedQuery, parse_query
+from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
 from search.searcher.snippets import highlight, snippet
@@ -47,15 +46,14 @@ RERANK = 30
 
 
 class _Generation:
-    """What the threads share about one generation of the index: its bulletins' years and dates,
-    the cached term scores and what feedback keeps of the bulletins' leads and references."""
+    """What the threads share about one generation of the index: its bulletins' fields (dates,
+    years, deciding bodies, kinds, classifications), the cached term scores and what feedback keeps
+    of the bulletins' leads and references."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
-        years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
-        self.years = {docnum: years[docnum] for docnum in self.terms.live}
-        self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
+        self.fields = BulletinFields(reader, self.terms.live)
         self.lead_stats = LeadStats(reader)
         self.references = References(reader)
 
@@ -132,25 +130,30 @@ class BulletinSearch:
     def _rank(self, view: _View, request: SearchRequest) -> Ranking:
         _check(request)
         parsed = parse_query(request.query)
-        allowed = _allowed(view.shared, parsed.dates & DateRange(request.date_from, request.date_to), request.year)
+        asked = tuple(field_filter(field, value) for field, value in request.filters.items() if value)
+        allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
+                                             parsed.filters, asked)
         matches, related = self._tiers(view, parsed, allowed)
-        years = Counter(view.shared.years[docnum] for docnum in matches.docs)
         return Ranking(
             parsed=parsed,
             page=tuple(self._page(view, parsed, self._listed(matches, related, request), request)),
             total=len(matches.docs),
             related_total=len(related.docs),
-            facets={"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}},
+            facets=view.shared.fields.facets(matches.docs),
         )
 
     def bulletin(self, bulletin_id: str) -> StoredBulletin | None:
         """The stored bulletin with this id, or None."""
         fields = self._view().searcher.document(id=bulletin_id)
-        if fields is None:
-            return None
-        return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
-                              **{name: fields.get(name) for name in ("organ", "url", "source", "kind", "case",
-                                                                     "classification", "section")})
+        return None if fields is None else _stored(fields)
+
+    def case_history(self, case: str) -> tuple[StoredBulletin, ...]:
+        """The bulletins of a case (its diary number), oldest first: the case across the bodies that
+        handled it."""
+        view = self._view()
+        dates = view.shared.fields.dates
+        docnums = sorted(view.evaluator.docs(q.Term("case", case.lower())), key=lambda docnum: (dates[docnum], docnum))
+        return tuple(_stored(view.searcher.stored_fields(docnum)) for docnum in docnums)
 
     def highlight(self, text: str, query: str) -> tuple[Span, ...]:
         """All of `text` as spans, the words the query's words and phrases match marked."""
@@ -226,7 +229,7 @@ class BulletinSearch:
         """At least the first `limit` hits of the tier (all, if fewer) in the `sort` order, with
         their scores; by relevance, as many as feedback may reorder."""
         if sort != "relevance":
-            dates = view.shared.dates
+            dates = view.shared.fields.dates
             pick = heapq.nlargest if sort == "newest" else heapq.nsmallest
             docs = pick(limit, tier.docs, key=lambda docnum: (dates[docnum], docnum))
             scores = view.evaluator.scores(tier.query, docs)
@@ -253,7 +256,14 @@ class BulletinSearch:
             found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
         matches = explain(matcher.find(title, parts=related) + found) if explained else ()
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
-                   snippet=snippet(text, found), organ=fields.get("organ"), url=fields.get("url"), matches=matches)
+                   snippet=snippet(text, found), matches=matches,
+                   **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification")})
+
+
+def _stored(fields: dict) -> StoredBulletin:
+    return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
+                          **{name: fields.get(name) for name in ("organ", "url", "source", "kind", "case", "classification",
+                                                                 "section")})
 
 
 def _check(request: SearchRequest) -> None:
@@ -265,15 +275,6 @@ def _check(request: SearchRequest) -> None:
         raise QueryError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
     if request.date_from and request.date_to and request.date_from > request.date_to:
         raise QueryError(f"the dates run backwards: from {request.date_from} is after to {request.date_to}")
-
-
-def _allowed(shared: _Generation, dates: DateRange, year: int | None) -> frozenset[int] | None:
-    """The bulletins within the dates and of the year; None when nothing is filtered out."""
-    if dates == DateRange() and year is None:
-        return None
-    first, last = dates.first or date.min, dates.last or date.max
-    return frozenset(docnum for docnum, day in shared.dates.items()
-                     if first <= day <= last and (year is None or shared.years[docnum] == year))
 
 
 def _only(docs: set[int], allowed: frozenset[int] | None) -> set[int]:

@@ -142,10 +142,13 @@ class TermScores:
         return scores
 
     def _score(self, searcher: Searcher, field: str, text: str, values: Values | None) -> Scores:
-        """Whoosh's `bm25()` for every posting, with the length part worked out once per document."""
+        """Whoosh's `bm25()` for every posting, with the length part worked out once per document; 1
+        for every posting of a field that is not scored (an identifier: a bulletin has it or not)."""
         weights = read_postings(searcher.reader(), field, text, values)
         if not weights:
             return {}
+        if field not in self._norms:
+            return {docnum: 1.0 for docnum in weights if docnum in self.live}
         lift = searcher.idf(field, text) * self._lift
         norms, live = self._norms[field], self.live
         return {docnum: lift * weight / (weight + norms[docnum]) for docnum, weight in weights.items() if docnum in live}

@@ -7,6 +7,10 @@
     kokeilu*                words that begin so
     title:kokeilu, title:"…"      in the title
     date:2020  date:2020-11  date:2020-11-23  date:2019..2021  date:..2020-06  date:2021..
+    organ:kaupunginhallitus       decided by that body (the whole name, any case);
+    organ:"Kaupunginhallituksen elinkeinojaosto", organ:kaupunginhallituksen*   (every name that begins so)
+    kind:decision, classification:"Kokousasiat"   of that kind or classification, likewise
+    HEL 2021-009631, HEL-2021-009631, 2021-009631   the bulletins of that case first
 
 Text pasted into the box is text. A hyphen before a word excludes the word only where the word
 cannot be the tail of an open compound: at the start of the query, or right after an operator, a
@@ -22,7 +26,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from search.errors import QueryError
@@ -32,8 +36,12 @@ from search.searcher.results import MAX_QUERY_CHARS
 MIN_PREFIX = 2
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
-_TOKEN = re.compile(r'(?P<lead>-?(?:title:|date:)?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)', re.IGNORECASE)
-_FIELD = re.compile(r"(title|date):", re.IGNORECASE)
+FILTER_FIELDS = ("organ", "kind", "classification")
+# A diary number: the year and six digits, after the city's code or not (HEL 2021-009631, 2021-009631)
+_CASE = r"(?P<case>(?:(?P<code>[^\W\d_]{2,5})[ -])?(?P<number>\d{4}-\d{6}))(?![\w-])"
+_FIELDS = "|".join(("title", "date", *FILTER_FIELDS))
+_TOKEN = re.compile(rf'{_CASE}|(?P<lead>-?(?:(?:{_FIELDS}):)?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)', re.IGNORECASE)
+_FIELD = re.compile(rf"({_FIELDS}):", re.IGNORECASE)
 _OPERATORS = {"OR", "AND", "NOT"}  # a lone "-" is a dash between words, not an operator
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -49,11 +57,13 @@ class Word:
 
 @dataclass(frozen=True)
 class Term:
-    """What one group alternative asks for: a word, a prefix (`prefix`) or a phrase (several words)."""
+    """What one group alternative asks for: a word, a prefix (`prefix`) or a phrase (several words);
+    a diary number also names its `case` (`hel 2021-009631`, or `2021-009631` without a code)."""
 
     words: tuple[Word, ...]
     prefix: bool = False
     title_only: bool = False
+    case: str | None = None
 
     @property
     def is_phrase(self) -> bool:
@@ -78,13 +88,46 @@ class DateRange:
 
 
 @dataclass(frozen=True)
+class FieldFilter:
+    """Bulletins whose `field` (one of FILTER_FIELDS) is `value`, or begins with it (`prefix`), without
+    regard to case; with `negated`, the others."""
+
+    field: str
+    value: str
+    prefix: bool = False
+    negated: bool = False
+
+    def accepts(self, value: str) -> bool:
+        """Whether a bulletin whose field is `value` (lowercased) passes."""
+        found = value.startswith(self.value) if self.prefix else value == self.value
+        return found != self.negated
+
+
+def field_filter(field: str, text: str, negated: bool = False) -> FieldFilter:
+    """The filter `field:text`: the whole value, or with a final `*` its beginning, in one form
+    (lowercased, whitespace collapsed). Raise QueryError when no value is given."""
+    value = " ".join(text.split()).lower()
+    prefix = value.endswith("*")
+    value = value.rstrip("*").rstrip()
+    if not value:
+        raise QueryError(f"{field}: needs a name right after it, e.g. {field}:{_EXAMPLES[field]}", "filter_empty",
+                         field=field, example=_EXAMPLES[field])
+    return FieldFilter(field, value, prefix, negated)
+
+
+_EXAMPLES = {"organ": "kaupunginhallitus", "kind": "decision", "classification": "Kokousasiat"}
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     """Every group of `required` must match (a group matches when any of its terms does), no term of
-    `excluded` may match, and the bulletin's date must fall in `dates`."""
+    `excluded` may match, the bulletin's date must fall in `dates`, and it must pass the `filters`
+    (any of the positive ones of a field, none of the negated ones)."""
 
     required: tuple[tuple[Term, ...], ...]
     excluded: tuple[Term, ...] = ()
     dates: DateRange = DateRange()
+    filters: tuple[FieldFilter, ...] = ()
 
     @property
     def positive_words(self) -> tuple[Word, ...]:
@@ -121,9 +164,10 @@ class _Dashed:
     term: Term
 
 
-# An item is an operator ("OR", "AND", "NOT"), a (negated, Term) pair, a DateRange, or None for
-# a token that holds nothing to search for (a stopword, punctuation); _Dashed until its place decides.
-_Item = str | tuple[bool, Term] | DateRange | None
+# An item is an operator ("OR", "AND", "NOT"), a (negated, Term) pair, a DateRange, a FieldFilter,
+# or None for a token that holds nothing to search for (a stopword, punctuation); _Dashed until its
+# place decides.
+_Item = str | tuple[bool, Term] | DateRange | FieldFilter | None
 
 
 def _place_dashes(items: list[_Item | _Dashed]) -> list[_Item]:
@@ -133,7 +177,7 @@ def _place_dashes(items: list[_Item | _Dashed]) -> list[_Item]:
     for item in items:
         if isinstance(item, _Dashed):
             before = placed[-1] if placed else "start"
-            excluding = (before == "start" or before in _OPERATORS or isinstance(before, DateRange)
+            excluding = (before == "start" or before in _OPERATORS or isinstance(before, DateRange | FieldFilter)
                          or _is_excluded(before) or placed[-2:-1] == ["NOT"])
             item = (excluding, item.term)
         placed.append(item)
@@ -141,12 +185,19 @@ def _place_dashes(items: list[_Item | _Dashed]) -> list[_Item]:
 
 
 def _items(match: re.Match) -> list[_Item | _Dashed]:
-    """The items of one token: a phrase in quotes, or a bare word with its prefix signs."""
+    """The items of one token: a diary number, a phrase in quotes, or a bare word with its prefix signs."""
+    if match["case"] is not None:
+        found = tuple(Word(word, match.start("case") + start, position)
+                      for position, (word, start, _) in enumerate(words(match["case"])))
+        code = f"{match['code'].lower()} " if match["code"] else ""
+        return [(False, Term(found, case=code + match["number"]))]
     if match["phrase"] is not None:
         lead = match["lead"].lower()
         negated, field = lead.startswith("-"), lead.lstrip("-").rstrip(":")
         if field == "date":
             return [_date_filter(match["phrase"], negated)]
+        if field in FILTER_FIELDS:
+            return [field_filter(field, match["phrase"], negated)]
         term = _term(match["phrase"], match.start("phrase"), field == "title")
         return [(negated, term) if term else None]
     token, start = match["bare"], match.start("bare")
@@ -160,6 +211,8 @@ def _items(match: re.Match) -> list[_Item | _Dashed]:
         name, token, start = field[1].lower(), token[field.end():], start + field.end()
         if name == "date":
             return [_date_filter(token, dashed)]
+        if name in FILTER_FIELDS:
+            return [field_filter(name, token, dashed)]
         if not token:
             raise QueryError("title: needs a word or a phrase right after it, e.g. title:kokeilu", "title_empty")
     term = _prefix(token, start, bool(field)) if token.endswith("*") else _term(token, start, bool(field))
@@ -222,6 +275,7 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
     """Join the items: OR binds its neighbours into one group, NOT and - exclude the next term."""
     groups: list[list[Term]] = []
     excluded: list[Term] = []
+    filters: list[FieldFilter] = []
     dates = DateRange()
     joined = False  # the last group ended in OR: the next term joins it
     for i, item in enumerate(items):
@@ -235,10 +289,12 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
                                  "or_excluded")
             joined = item == "OR" and isinstance(before, tuple)
         elif item == "NOT":
-            if not _is_term(after) or _is_excluded(after):
+            if not (_is_term(after) or isinstance(after, FieldFilter)) or _is_excluded(after):
                 raise QueryError("NOT needs a word right after it, e.g. NOT korona", "not_alone")
         elif isinstance(item, DateRange):
             dates = _intersect(dates, item)
+        elif isinstance(item, FieldFilter):
+            filters.append(replace(item, negated=True) if before == "NOT" else item)
         elif isinstance(item, tuple):
             negated, term = item
             if negated or before == "NOT":
@@ -250,10 +306,10 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
             joined = False
         else:
             joined = False
-    if not groups and not excluded and dates == DateRange():
+    if not groups and not excluded and dates == DateRange() and not filters:
         raise QueryError(f"nothing to search for in {text.strip()[:60]!r}: give a word to find "
                          "(common words such as 'ja' are not indexed)", "nothing", text=text.strip()[:60])
-    return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded), dates)
+    return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded), dates, tuple(filters))
 
 
 def _is_term(item: _Item) -> bool:
@@ -262,7 +318,7 @@ def _is_term(item: _Item) -> bool:
 
 
 def _is_excluded(item: _Item) -> bool:
-    return isinstance(item, tuple) and item[0]
+    return (isinstance(item, tuple) and item[0]) or (isinstance(item, FieldFilter) and item.negated)
 
 
 def _intersect(dates: DateRange, more: DateRange) -> DateRange:

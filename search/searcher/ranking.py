@@ -23,8 +23,9 @@ from search.searcher.query import ParsedQuery, Term, Word
 class Weights:
     """Boosts of the ways a word can match, the bonus for neighbouring query words, the most that
     feedback from the best hits adds by their leads (search.searcher.feedback), by the provisions
-    they apply and by the bulletins they cite (search.searcher.citations), and BM25's parameters (a
-    high k1: in long decisions the topic's words recur, and that counts)."""
+    they apply and by the bulletins they cite (search.searcher.citations), what belonging to the case
+    a diary number names adds (more than any text can score: the case's bulletins come first), and
+    BM25's parameters (a high k1: in long decisions the topic's words recur, and that counts)."""
 
     title: float = 0.5
     exact: float = 0.5
@@ -34,6 +35,7 @@ class Weights:
     feedback: float = 40.0
     provisions: float = 30.0
     citations: float = 70.0
+    case: float = 1000.0
     k1: float = 8.0
     b: float = 0.75
 
@@ -80,12 +82,15 @@ def _group(group: tuple[Term, ...], weights: Weights, split: bool = True) -> q.Q
 
 
 def term_query(term: Term, weights: Weights = WEIGHTS, split: bool = True) -> q.Query:
-    """The query of one word, prefix or phrase; `split` lets a compound word match its parts."""
+    """The query of one word, prefix or phrase; `split` lets a compound word match its parts. A
+    diary number matches the bulletins of its case, and the text that holds it."""
     if term.prefix:
         return _prefix_query(term.words[0].text, term.title_only, weights)
     if term.is_phrase:
-        return _phrase_query(term.words, term.title_only, weights)
-    return _word_query(term.words[0].text, term.title_only, weights, split)
+        text = _phrase_query(term.words, term.title_only, weights)
+    else:
+        text = _word_query(term.words[0].text, term.title_only, weights, split)
+    return q.Or([q.Term("case", term.case, boost=weights.case), text]) if term.case else text
 
 
 def _lemmas(field: str, lemmas: tuple[str, ...], boost: float = 1.0) -> q.Query:

@@ -15,18 +15,28 @@ MAX_QUERY_CHARS = 1000
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A query with its filters, sort and page. `date_from`/`date_to` are inclusive. Without
-    `related` only matches are listed, even when nothing matches (a feed follows matches only)."""
+    """A query with its filters, sort and page. `date_from`/`date_to` are inclusive; `organ`, `kind`
+    and `classification` keep the bulletins of that name (without regard to case, as `organ:` in the
+    query does). Without `related` only matches are listed, even when nothing matches (a feed follows
+    matches only)."""
 
     query: str
     date_from: date | None = None
     date_to: date | None = None
     year: int | None = None
+    organ: str | None = None
+    kind: str | None = None
+    classification: str | None = None
     sort: Sort = "relevance"
     page: int = 1
     page_size: int = 10
     explain: bool = False
     related: bool = True
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        """The names asked for, by field."""
+        return {"organ": self.organ, "kind": self.kind, "classification": self.classification}
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,14 @@ class Hit:
     url: str | None = None
     matches: tuple[Match, ...] = ()
     related: bool = False
+    kind: str | None = None
+    case: str | None = None
+    classification: str | None = None
 
     def to_dict(self) -> dict:
         data = {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
-                "related": self.related, "snippet": spans_html(self.snippet), "organ": self.organ, "url": self.url}
+                "related": self.related, "snippet": spans_html(self.snippet), "organ": self.organ, "kind": self.kind,
+                "case": self.case, "classification": self.classification, "url": self.url}
         if self.matches:
             data["matches"] = [{"query_word": m.query_word, "bulletin_word": m.bulletin_word, "how": m.how}
                                for m in self.matches]

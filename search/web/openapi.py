@@ -27,7 +27,9 @@ SCHEMAS: dict[str, dict] = {
             "page_size": {"type": "integer", "minimum": 1},
             "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {"type": "object", "description": "Matches per facet value, e.g. {\"year\": {\"2024\": 3}}.",
+            "facets": {"type": "object", "description": "Matches per year (newest first), deciding body and kind "
+                                                        "(most first), e.g. {\"year\": {\"2024\": 3}, \"organ\": "
+                                                        "{\"Kaupunginhallitus\": 2}, \"kind\": {\"decision\": 3}}.",
                        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
             "suggestion": {**_NULLABLE_STRING, "description": "A spelling that finds more (did you mean)."},
             "seconds": {"type": "number", "description": "Time the search took."},
@@ -35,7 +37,8 @@ SCHEMAS: dict[str, dict] = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "date", "score", "related", "snippet", "organ", "url"],
+        "required": ["id", "title", "date", "score", "related", "snippet", "organ", "kind", "case", "classification",
+                     "url"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
@@ -46,6 +49,10 @@ SCHEMAS: dict[str, dict] = {
                                                           "holds only some of the query words."},
             "snippet": {"type": "string", "description": "Escaped HTML; the matched words are in <mark>."},
             "organ": {**_NULLABLE_STRING, "description": "The deciding body, when known."},
+            "kind": {**_NULLABLE_STRING, "description": "decision, agenda_item, announcement (a päätöstiedote), "
+                                                        "or a source's own word; null when not known."},
+            "case": {**_NULLABLE_STRING, "description": "The diary number, e.g. HEL 2021-009631."},
+            "classification": {**_NULLABLE_STRING, "description": "The subject class, e.g. Kilpailutus."},
             "url": {**_NULLABLE_STRING, "description": "The original bulletin, when known."},
             "matches": {"type": "array", "description": "With explain=true: why the hit came up.",
                         "items": {"$ref": "#/components/schemas/Match"}},

@@ -49,7 +49,9 @@ def bulletin(bulletin_id: str):
         query = search_words(request.args)
     except ParamError:
         query = ""
+    history = searcher().case_history(stored.case) if stored.case else ()
     return render_template("bulletin.html", bulletin=stored, query=query, title=highlight(stored.title, query),
+                           history=history if len(history) > 1 else (),
                            blocks=blocks(highlight(stored.body, query)))
 
 

@@ -9,10 +9,11 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from search.errors import QueryError
-from search.searcher.query import parse_day
+from search.searcher.query import FILTER_FIELDS, parse_day
 from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchRequest
 
 DEFAULT_PAGE_SIZE = 10
+MAX_NAME_CHARS = 200
 MAX_PAGE = 10_000
 FEED_SIZE = 20
 
@@ -33,7 +34,8 @@ class Param:
 
 SEARCH_PARAMS: tuple[Param, ...] = (
     Param("q", "Search words, in any inflected form. Also: `a OR b`, `NOT word` (or `-word` at the start), "
-               "`\"a phrase\"`, `prefix*`, `title:word`, `date:2019..2021`.",
+               "`\"a phrase\"`, `prefix*`, `title:word`, `date:2019..2021`, `organ:kaupunginhallitus`, "
+               "`kind:decision`, a diary number (`HEL 2021-009631`).",
           {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}),
     Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
           {"type": "string", "pattern": DATE_PATTERN}),
@@ -41,6 +43,12 @@ SEARCH_PARAMS: tuple[Param, ...] = (
                 "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": DATE_PATTERN}),
     Param("year", "Only bulletins of this year (the year facet).",
           {"type": "integer", "minimum": 1000, "maximum": 9999}),
+    Param("organ", "Only bulletins of this deciding body (the organ facet): the whole name, without regard to case.",
+          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
+    Param("kind", "Only bulletins of this kind: decision, agenda_item, announcement (the kind facet).",
+          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
+    Param("classification", "Only bulletins of this classification, e.g. Kokousasiat (without regard to case).",
+          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
     Param("sort", "Order of the hits.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     Param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
@@ -52,7 +60,7 @@ SEARCH_PARAMS: tuple[Param, ...] = (
 )
 
 # The parameters a search page links carry along (to the bulletin page and back, between pages).
-CARRIED = ("q", "from", "to", "year", "sort", "size", "lang")
+CARRIED = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size", "lang")
 
 
 class ParamError(QueryError):
@@ -77,7 +85,8 @@ def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort:
         raise ParamError("from", "param_date_range")
     page = integer(args, "page", 1, MAX_PAGE, "param_page")
     size = integer(args, "size", page_size, MAX_PAGE_SIZE, "param_size")
-    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")),
+    names = {field: parse_name(args.get(field, ""), field) for field in FILTER_FIELDS}
+    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")), **names,
                          sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
                          explain=flag(args, "explain"), related=related)
 
@@ -99,6 +108,14 @@ def parse_date(value: str, param: str, *, end: bool) -> date | None:
         return parse_day(value, last=end)
     except QueryError:
         raise ParamError(param, "param_date", value=value[:40]) from None
+
+
+def parse_name(value: str, param: str) -> str | None:
+    """A deciding body's, kind's or classification's name, or None if empty."""
+    value = " ".join(value.split())
+    if len(value) > MAX_NAME_CHARS:
+        raise ParamError(param, "param_name_length", max=MAX_NAME_CHARS)
+    return value or None
 
 
 def parse_year(value: str) -> int | None:

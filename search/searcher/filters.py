@@ -1,0 +1,85 @@
+"""What the index says of each bulletin besides its text (its date, year, deciding body, kind and
+classification), read once per index generation: the filters narrow a search by them, and the
+facets count the matches by them."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from itertools import product
+
+from whoosh.reading import IndexReader
+
+from search.searcher.query import FILTER_FIELDS, DateRange, FieldFilter
+
+# The facets a search counts, in the order they are shown.
+FACETS = ("year", "organ", "kind")
+
+
+class BulletinFields:
+    """The dates and years of the live bulletins, and the bulletins of each name a field holds
+    (lowercased, as filters compare them), with the name as most bulletins write it."""
+
+    def __init__(self, reader: IndexReader, live: Iterable[int]) -> None:
+        live = list(live)
+        years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
+        self.years = {docnum: years[docnum] for docnum in live}
+        self.dates = {docnum: dates[docnum].date() for docnum in live}
+        self.values: dict[str, dict[int, str]] = {}
+        self.names: dict[str, dict[str, str]] = {}
+        self.holders: dict[str, dict[str, set[int]]] = {}
+        for field in FILTER_FIELDS:
+            written = {docnum: name for docnum, name in _column(reader, field).items() if docnum in self.dates}
+            self.values[field] = {docnum: name.lower() for docnum, name in written.items()}
+            spellings: dict[str, Counter] = defaultdict(Counter)
+            holders: dict[str, set[int]] = defaultdict(set)
+            for docnum, name in written.items():
+                spellings[name.lower()][name] += 1
+                holders[name.lower()].add(docnum)
+            self.names[field] = {value: counts.most_common(1)[0][0] for value, counts in spellings.items()}
+            self.holders[field] = dict(holders)
+
+    def allowed(self, dates: DateRange, year: int | None,
+                *filter_sets: tuple[FieldFilter, ...]) -> frozenset[int] | None:
+        """The bulletins within the dates, of the year and passing every set of filters (in each
+        field, any of its positive filters and none of its negated ones: the `organ:` filters of a
+        query are one set, the page's organ filter another); None when nothing is filtered out."""
+        if dates == DateRange() and year is None and not any(filter_sets):
+            return None
+        first, last = dates.first or date.min, dates.last or date.max
+        allowed = {docnum for docnum, day in self.dates.items()
+                   if first <= day <= last and (year is None or self.years[docnum] == year)}
+        for filters, field in product(filter_sets, FILTER_FIELDS):
+            wanted = [test for test in filters if test.field == field and not test.negated]
+            unwanted = [test for test in filters if test.field == field and test.negated]
+            if wanted:
+                allowed &= self._holding(field, wanted)
+            if unwanted:
+                allowed -= self._holding(field, [FieldFilter(test.field, test.value, test.prefix) for test in unwanted])
+        return frozenset(allowed)
+
+    def _holding(self, field: str, tests: list[FieldFilter]) -> set[int]:
+        """The bulletins whose `field` passes any of `tests`."""
+        return {docnum for value, docnums in self.holders[field].items() if any(test.accepts(value) for test in tests)
+                for docnum in docnums}
+
+    def facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
+        """How many of `docs` have each year (newest first), deciding body and kind (most first)."""
+        years = Counter(self.years[docnum] for docnum in docs)
+        found = {"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}}
+        for field in FACETS[1:]:
+            values, names = self.values[field], self.names[field]
+            counts = Counter(values[docnum] for docnum in docs if docnum in values)
+            found[field] = {names[value]: count for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
+        return found
+
+
+def _column(reader: IndexReader, field: str) -> dict[int, str]:
+    """The non-empty values of a column, by docnum: read segment by segment, as a segment where no
+    bulletin has the field has no column (and Whoosh's reader over several segments then misreads)."""
+    values = {}
+    for segment, base in reader.leaf_readers():
+        if segment.has_column(field):
+            values.update((base + docnum, value) for docnum, value in enumerate(segment.column_reader(field)) if value)
+    return values
