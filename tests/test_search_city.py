@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from search.cli import main
 from search.index.writer import update_index
-from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest
+from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html
 from search.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ahjo"
@@ -87,6 +87,9 @@ def test_a_diary_number_finds_its_case_first(search, query):
     result = search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE))
     assert {hit.id for hit in result.hits[:3]} == set(AUDIT_CASE)
     assert not any(hit.related for hit in result.hits[:3])
+    # The decisions' text leaves out the diary number that their case field holds: the snippet shows it
+    assert all("<mark>" in spans_html(hit.snippet) for hit in result.hits[:3])
+    assert "<mark>2020-006250</mark>" in spans_html(result.hits[0].snippet)
 
 
 def test_the_case_history_runs_across_bodies_oldest_first(search):

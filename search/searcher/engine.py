@@ -251,8 +251,8 @@ class BulletinSearch:
         fields = view.searcher.stored_fields(docnum)
         title, body = fields["title"], fields["body"]
         text, found = body, matcher.find(body, parts=related)
-        if not found:  # the words are in the title only, or in an inflection no fragment of them shows
-            text = f"{title}\n{body}"
+        if not found:  # in the title only, the case's diary number, or an inflection no fragment of them shows
+            text = "\n".join(value for value in (fields.get("case"), title, body) if value)
             found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
         matches = explain(matcher.find(title, parts=related) + found) if explained else ()
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,

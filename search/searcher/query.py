@@ -186,11 +186,11 @@ def _place_dashes(items: list[_Item | _Dashed]) -> list[_Item]:
 
 def _items(match: re.Match) -> list[_Item | _Dashed]:
     """The items of one token: a diary number, a phrase in quotes, or a bare word with its prefix signs."""
-    if match["case"] is not None:
+    if match["case"] is not None:  # as the index spells it: HEL-2021-009631 is HEL 2021-009631
+        spelled = f"{match['code']} {match['number']}" if match["code"] else match["number"]
         found = tuple(Word(word, match.start("case") + start, position)
-                      for position, (word, start, _) in enumerate(words(match["case"])))
-        code = f"{match['code'].lower()} " if match["code"] else ""
-        return [(False, Term(found, case=code + match["number"]))]
+                      for position, (word, start, _) in enumerate(words(spelled)))
+        return [(False, Term(found, case=spelled.lower()))]
     if match["phrase"] is not None:
         lead = match["lead"].lower()
         negated, field = lead.startswith("-"), lead.lstrip("-").rstrip(":")
