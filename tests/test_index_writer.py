@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mmap
 from datetime import datetime
 from pathlib import Path
 
@@ -202,3 +203,17 @@ def test_many_bulletins_are_written_by_worker_processes_and_update_incrementally
     assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 1, 1, 600)
     assert hits(index_dir, "body", "peruskorjaus") == {"uusi-7"}
     assert len(stored(index_dir)) == 601 and "uusi-500" not in stored(index_dir)
+
+
+def test_segments_are_plain_files_read_through_memory_maps(tmp_path: Path) -> None:
+    # Whoosh copies every file of a compound segment into memory when it opens one; plain files
+    # mapped into memory cost nothing until read, and the OS shares their pages between processes.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    generate_bulletins(corpus / "many.jsonl", 300)  # enough for the worker processes' segments too
+    update_index(corpus, tmp_path / "index", procs=2)
+    assert not list((tmp_path / "index").glob("*.seg"))
+    ix = open_index(tmp_path / "index")
+    postings = next(name for name in ix.storage.list() if name.endswith(".pst"))
+    assert isinstance(ix.storage.open_file(postings).file, mmap.mmap)
+    assert len(stored(tmp_path / "index")) == 300

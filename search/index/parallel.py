@@ -124,7 +124,7 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
         while (documents := jobs.get()) is not None:
             for document in documents:
                 # _lk=False: the run holds the indexing lock, and takes Whoosh's write lock to commit
-                writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB)
+                writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB, compound=False)
                 writer.add_document(**with_terms(document))
                 if writer.pool.currentsize >= SEGMENT_MB * 2**20:
                     segments.append(writer._finalize_segment())

@@ -177,7 +177,7 @@ class _Batch:
         """Apply the deletions and additions in one commit; `clear` drops everything else."""
         # Opened after the workers are forked, so that they do not inherit Whoosh's write lock.
         try:
-            self.writer = self.ix.writer(limitmb=LIMIT_MB)
+            self.writer = self.ix.writer(limitmb=LIMIT_MB, compound=False)
         except LockError:
             raise IndexLockedError(f"the index in {self.ix.storage.folder} is locked by another writer") from None
         for document in self.pending:
