@@ -1,8 +1,11 @@
 """Load on loopback: `bulletins serve` over the dev corpus (../shared/data/kko.jsonl), hammered on
-/api/search with the dev set's 300 queries by a few client threads. Prints requests per second,
-p50/p95/p99 latency and errors.
+/api/search with the dev set's 300 queries by a few client threads, with one server process and
+with the default (one per core), in the same run. Prints requests per second, p50/p95/p99 latency
+and errors of each, and the server's resident memory after the run (at least 1,000 searches):
+anonymous memory (Python's own: caches, per-generation tables) and mapped index files (pages the
+OS shares between the processes and can reclaim).
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 4] [--threads 4]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 8] [--threads 4]
 
 The first run indexes the corpus into benchmarks/out/ (several minutes); later runs reuse it.
 Only 127.0.0.1 is contacted, and the run stops by itself after --seconds."""
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import subprocess
@@ -30,10 +34,10 @@ MIN_SECONDS = 30
 MAX_REQUESTS_PER_CLIENT = 1_000_000  # a second bound besides the clock
 
 
-def start_server(index_dir: Path, threads: int) -> tuple[subprocess.Popen, int]:
+def start_server(index_dir: Path, threads: int, workers: int) -> tuple[subprocess.Popen, int]:
     """`bulletins serve` on a free loopback port, and that port once the server answers."""
     command = [sys.executable, "-c", "from search.cli import main; main()", "serve", "--host", HOST, "--port", "0",
-               "--index", str(index_dir), "--threads", str(threads)]
+               "--index", str(index_dir), "--threads", str(threads), "--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=devset.ROOT)
     line = server.stdout.readline() if server.stdout else ""
     port = re.search(r":(\d+) ", line)
@@ -81,41 +85,65 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=MIN_SECONDS, help="length of the measured run")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
-    parser.add_argument("--threads", type=int, default=4, help="server worker threads")
-    args = parser.parse_args()
-    devset.require_devset()
-    queries = list(devset.queries().values())
-    index_dir = devset.our_index()
-    server, port = start_server(index_dir, args.threads)
+def memory(pid: int) -> tuple[int, int]:
+    """Resident anonymous and file-backed memory, in bytes, of process `pid` and its children."""
+    anonymous = mapped = 0
+    for entry in [pid, *(int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]:
+        status = Path(f"/proc/{entry}/status").read_text()
+        anonymous += int(re.search(r"RssAnon:\s+(\d+)", status)[1]) * 1024
+        mapped += int(re.search(r"RssFile:\s+(\d+)", status)[1]) * 1024
+    return anonymous, mapped
+
+
+def measure(index_dir: Path, queries: list[str], args: argparse.Namespace, workers: int) -> tuple[float, int]:
+    """Serve with `workers` processes, load it, and print what it did."""
+    server, port = start_server(index_dir, args.threads, workers)
     try:
-        warm: list[float] = []
-        client(port, queries, time.perf_counter() + 3, 0, warm, [])  # open each thread's searcher, fill caches
+        for seed in range(2 * workers):  # open each process's index and fill its caches
+            client(port, queries, time.perf_counter() + 3 / workers, seed, [], [])
         latencies: list[list[float]] = [[] for _ in range(args.clients)]
         errors: list[str] = []
         started = time.perf_counter()
         deadline = started + args.seconds
-        workers = [threading.Thread(target=client, args=(port, queries, deadline, n + 1, latencies[n], errors))
+        clients = [threading.Thread(target=client, args=(port, queries, deadline, n + 1, latencies[n], errors))
                    for n in range(args.clients)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
         elapsed = time.perf_counter() - started
+        anonymous, mapped = memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
     every = [latency for per_client in latencies for latency in per_client]
-    print(f"GET /api/search on {HOST}: {len(queries)} dev queries, {args.clients} clients, "
-          f"{args.threads} server threads, {elapsed:.1f} s")
-    print(f"requests {len(every):,}  errors {len(errors)}  {len(every) / elapsed:,.1f} req/s")
-    print(f"latency  p50 {percentile(every, 0.50) * 1000:.1f} ms  p95 {percentile(every, 0.95) * 1000:.1f} ms  "
-          f"p99 {percentile(every, 0.99) * 1000:.1f} ms  max {max(every, default=0) * 1000:.1f} ms")
+    print(f"{workers} process{'es' if workers > 1 else ''}: requests {len(every):,}  errors {len(errors)}  "
+          f"{len(every) / elapsed:,.1f} req/s  p50 {percentile(every, 0.50) * 1000:.1f} ms  "
+          f"p95 {percentile(every, 0.95) * 1000:.1f} ms  p99 {percentile(every, 0.99) * 1000:.1f} ms")
+    print(f"  memory after {len(every):,} searches: {(anonymous + mapped) / 2**20:,.0f} MB resident = "
+          f"{anonymous / 2**20:,.0f} MB anonymous + {mapped / 2**20:,.0f} MB of mapped index and program files")
     for error in errors[:5]:
-        print(f"error: {error}")
+        print(f"  error: {error}")
+    return len(every) / elapsed, len(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=MIN_SECONDS, help="length of each measured run")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--threads", type=int, default=4, help="server threads per process")
+    args = parser.parse_args()
+    devset.require_devset()
+    queries = list(devset.queries().values())
+    index_dir = devset.our_index()
+    default = os.cpu_count() or 1
+    print(f"GET /api/search on {HOST}: {len(queries)} dev queries, {args.clients} clients, {args.threads} server "
+          f"threads per process, {args.seconds:.0f} s each")
+    one, errors = measure(index_dir, queries, args, 1)
+    if default > 1:
+        many, more_errors = measure(index_dir, queries, args, default)
+        print(f"{default} processes against 1: {many / one:.2f}× the requests per second")
+        errors += more_errors
     sys.exit(1 if errors else 0)
 
 

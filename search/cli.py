@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import os
 import re
 import sys
 import threading
@@ -200,49 +201,56 @@ def watch_command(corpus: Path | None, index: Path | None) -> None:
 @click.option("--watch", is_flag=True,
               help="Also keep the index current, as `bulletins watch` does: bulletins added, changed or removed "
                    "in the corpus show in searches within seconds.")
+@click.option("--workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="one per core",
+              help="Server processes, each with its own open index; they share the listening port.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads, each with its own Voikko handle.")
+              help="Threads per server process, each with its own Voikko handle.")
 @click.option("--fetch-every", type=_Duration(), metavar="DURATION",
               help=f"Also fetch from the Ahjo API at ${URL_ENV} (key ${KEY_ENV}) now and then this often, "
                    "e.g. 15m, as `bulletins fetch` does; implies --watch, so what is fetched is searchable "
                    "within seconds.")
-def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int,
-                  fetch_every: float | None) -> None:
+def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, workers: int,
+                  threads: int, fetch_every: float | None) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
-    Runs the waitress WSGI server until Ctrl+C. The server reads the index as it is: new bulletins
-    indexed while it runs (by `bulletins index`, `bulletins watch` or --watch) show in searches at
-    once, without a restart.
+    Runs the waitress WSGI server until Ctrl+C, in one process per core by default. The server reads
+    the index as it is: new bulletins indexed while it runs (by `bulletins index`, `bulletins watch`
+    or --watch) show in searches at once, without a restart.
     """
     watch = watch or fetch_every is not None
     settings = FetchSettings.from_environment() if fetch_every else None  # fails now, not at the first fetch
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
-    from search.web.server import addresses, make_server, run
+    from search.web.server import Workers, addresses, listen, make_server, run
 
     index_path = config.index_dir(index)
-    app = create_app({"INDEX_DIR": index_path})
     try:
-        server = make_server(app, host, port, threads)
+        sockets = listen(host, port)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    if not watch:
+        try:
+            open_search(create_app({"INDEX_DIR": index_path}))
+        except BulletinsError as error:
+            click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
+    for url in addresses(sockets):
+        click.echo(f"Serving {index_path} on {url} with {_count(workers, 'process', 'processes')} (Ctrl+C stops)")
+    if workers == 1:
+        serving = make_server(create_app({"INDEX_DIR": index_path}), sockets, threads)
+    else:  # forked before the watcher's and fetcher's threads start
+        serving = Workers(lambda: create_app({"INDEX_DIR": index_path}), sockets, threads, workers,
+                          on_restart=lambda code: click.echo(f"A server process ended (exit code {code}); "
+                                                             "starting another.", err=True))
     corpus_path = config.corpus_dir(corpus)
     watcher = CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error)
     fetcher = (PeriodicFetch(fetch_every, lambda: fetch(corpus_path, settings), _show_fetch, _show_error)
                if settings else contextlib.nullcontext())
     with watcher if watch else contextlib.nullcontext(), fetcher:
-        if not watch:
-            try:
-                open_search(app)
-            except BulletinsError as error:
-                click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
-        for url in addresses(server):
-            click.echo(f"Serving {index_path} on {url} (Ctrl+C stops)")
         if watch:
             click.echo(f"Watching {watcher.corpus_dir} for changes to index into {index_path}")
         if settings:
             click.echo(f"Fetching from {settings.api} into {corpus_path} every {fetch_every:g} s")
-        run(server)
+        run(serving)
 
 
 def _day(last: bool):

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from search.web import create_app
-from search.web.server import make_server
+from search.web.server import listen, make_server
 
 # Debian's package, which `make test` installs: Playwright's own browser download cannot work here.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,7 +23,7 @@ SEED_2020_TITLE = "Helsingin kaupunginhallituksen elinkeinojaosto kuuli kokoukse
 
 @pytest.fixture(scope="module")
 def base_url(seed_index: Path) -> Iterator[str]:
-    server = make_server(create_app({"INDEX_DIR": seed_index}), "127.0.0.1", 0, threads=2)
+    server = make_server(create_app({"INDEX_DIR": seed_index}), listen("127.0.0.1", 0), threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

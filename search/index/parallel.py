@@ -9,11 +9,9 @@ segments, so this module drives the same segment-level internals of the pinned w
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import queue
-import signal
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -22,10 +20,10 @@ from whoosh.writing import SegmentWriter
 
 from search.errors import BulletinsError
 from search.index.documents import with_terms
+from search.processes import die_with_parent
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
 BATCH = 64  # documents handed to a worker at once
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _starting_for: int | None = None  # the pid of a run while it forks its workers
 
@@ -99,17 +97,9 @@ class SegmentWorkers:
 
 
 def _bind_worker_to_run() -> None:
-    """In a newly forked worker: die when the run dies, even by SIGKILL (an orphan would wait for
-    work forever), and leave Ctrl-C to the run, which stops its workers itself."""
-    if _starting_for is None:
-        return
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when the run stops them
-        pass
-    if os.getppid() != _starting_for:  # the run died before prctl took effect
-        os._exit(1)
+    """In a newly forked worker: die with the run (an orphan would wait for work forever)."""
+    if _starting_for is not None:
+        die_with_parent(_starting_for)
 
 
 os.register_at_fork(after_in_child=_bind_worker_to_run)

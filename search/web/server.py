@@ -1,42 +1,128 @@
-"""The production server: waitress, a pure-Python WSGI server with a pool of worker threads.
+"""The production server: waitress, a pure-Python WSGI server with a pool of worker threads, in one
+process or in several that share the listening sockets.
 
-Why waitress: it runs in this one process, so a pool of N threads shares one BulletinSearch (thread-safe,
-it refreshes itself when the index changes) and holds N Voikko handles, each thread opening its own on
-first use (`search.finnish.voikko`); it buffers slow clients itself, so it can face the network without
-a proxy; and the tests run the very same server in a thread. Searching is CPU-bound Python, so more
-processes (gunicorn) would only pay on a machine with more cores than this project's two."""
+Why waitress: a pool of N threads in a process shares one BulletinSearch (thread-safe, it refreshes
+itself when the index changes) and holds N Voikko handles, each thread opening its own on first use
+(`search.finnish.voikko`); it buffers slow clients itself, so it can face the network without a
+proxy; and the tests run the very same server in a thread. Searching is CPU-bound Python, so one
+process serves one core's worth: `serve` forks a worker process per core, each with its own app,
+open index and threads, all accepting on the sockets the parent bound. Each worker sees a new
+commit to the index at its next search, as one process does."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import socket
+import time
+from collections.abc import Callable
+from multiprocessing.connection import wait
+
 from flask import Flask
+from waitress.adjustments import Adjustments
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from search.processes import die_with_parent
 
 # Bounds on what a client may send: a search is a short GET, never a large upload.
 MAX_REQUEST_HEADER_SIZE = 64 * 1024
 MAX_REQUEST_BODY_SIZE = 64 * 1024
+BACKLOG = 1024
+# A worker that dies is started again, but not more often than this.
+RESTART_SECONDS = 1.0
+
+Server = BaseWSGIServer | MultiSocketServer
 
 
-def make_server(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server for `app`, bound and ready to `run()`; port 0 picks a free port."""
-    return create_server(app, host=host, port=port, threads=threads, ident="bulletin-search",
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets for every address `host` stands for (as waitress resolves it), all on one
+    port; port 0 picks a free one. Raise OSError when one cannot be bound."""
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, address in Adjustments(host=host, port=port).listen:
+            if sockets and not port:  # the port the first socket got
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(BACKLOG)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def make_server(app: Flask, sockets: list[socket.socket], threads: int) -> Server:
+    """A waitress server for `app` on bound `sockets`, ready to `run()`."""
+    return create_server(app, sockets=sockets, threads=threads, ident="bulletin-search",
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE,
                          max_request_body_size=MAX_REQUEST_BODY_SIZE, channel_timeout=30)
 
 
-def addresses(server: BaseWSGIServer | MultiSocketServer) -> list[str]:
-    """The URLs the server listens on (a name like `localhost` may stand for more than one address)."""
-    if isinstance(server, MultiSocketServer):
-        listen = server.effective_listen
-    else:
-        listen = [(server.effective_host, server.effective_port)]
-    return [f"http://{f'[{host}]' if ':' in host else host}:{port}" for host, port in listen]
+def addresses(sockets: list[socket.socket]) -> list[str]:
+    """The URLs of the listening sockets."""
+    found = []
+    for sock in sockets:
+        host, port = sock.getsockname()[:2]
+        found.append(f"http://{f'[{host}]' if ':' in host else host}:{port}")
+    return found
 
 
-def run(server: BaseWSGIServer | MultiSocketServer) -> None:
-    """Serve until Ctrl+C, then close the listening sockets."""
+def run(server: Server | Workers) -> None:
+    """Serve until Ctrl+C, then close the listening sockets (and stop the worker processes)."""
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+
+
+class Workers:
+    """Worker processes serving on shared `sockets`, each with an app of its own (`make_app`), so
+    each with its own open index and Voikko handles. Forked when made: make them before this
+    process starts threads of its own."""
+
+    def __init__(self, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int, count: int,
+                 on_restart: Callable[[int], None]) -> None:
+        self._context = multiprocessing.get_context("fork")
+        self._parent = os.getpid()
+        self._args = (make_app, sockets, threads)
+        self._sockets = sockets
+        self._on_restart = on_restart
+        self.processes = [self._start() for _ in range(count)]
+
+    def run(self) -> None:
+        """Watch the workers until Ctrl+C, starting a worker that dies again (after telling
+        `on_restart` its exit code)."""
+        while True:
+            wait([process.sentinel for process in self.processes])
+            for index, process in enumerate(self.processes):
+                if process.exitcode is not None:
+                    self._on_restart(process.exitcode)
+                    time.sleep(RESTART_SECONDS)
+                    self.processes[index] = self._start()
+
+    def close(self) -> None:
+        """Stop the workers and close the sockets."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.join()
+        for sock in self._sockets:
+            sock.close()
+
+    def _start(self) -> multiprocessing.Process:
+        process = self._context.Process(target=_work, args=(self._parent, *self._args), daemon=True)
+        process.start()
+        return process
+
+
+def _work(parent: int, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int) -> None:
+    """A worker process: its own app and index, serving on the shared sockets."""
+    die_with_parent(parent)
+    make_server(make_app(), sockets, threads).run()
