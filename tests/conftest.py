@@ -1,4 +1,5 @@
-"""Shared fixtures: a writable copy of the seed corpus, and an index built from the seeds."""
+"""Shared fixtures: a writable copy of the seed corpus, an index built from the seeds, and the
+search API and web client over a module's own `index_dir`; and waiting for a condition."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import json
 import random
 import re
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from search.index.writer import update_index
+from search.searcher import BulletinSearch
+from search.web import create_app
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -48,3 +54,25 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = root / "index"
     update_index(copy_seeds(root / "corpus"), index_dir)
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def search(index_dir: Path) -> BulletinSearch:
+    """The search API over the test module's `index_dir` fixture."""
+    return BulletinSearch(index_dir)
+
+
+@pytest.fixture(scope="module")
+def client(index_dir: Path) -> FlaskClient:
+    """The web app over the test module's `index_dir` fixture, through Flask's test client."""
+    return create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether `condition` came true within `seconds` (asked every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from flask.testing import FlaskClient
 
 from search.cli import main
 from search.index.writer import update_index
-from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest
-from search.web import create_app
+from search.searcher import MAX_PAGE_SIZE, SearchRequest
 
 from conftest import copy_seeds
 
@@ -50,16 +48,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                        encoding="utf-8")
     update_index(corpus, root / "index")
     return root / "index"
-
-
-@pytest.fixture(scope="module")
-def search(index_dir: Path) -> BulletinSearch:
-    return BulletinSearch(index_dir)
-
-
-@pytest.fixture(scope="module")
-def client(index_dir: Path) -> FlaskClient:
-    return create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
 
 
 # A query with matches and related results

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from search.cli import main
 
 from ahjo_api import AhjoApi
+from conftest import wait_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ahjo"
 
@@ -29,15 +30,6 @@ def status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_serve_fetch_every_makes_a_newly_published_meeting_searchable_within_seconds(tmp_path: Path):

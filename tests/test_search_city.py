@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from flask.testing import FlaskClient
 
 from search.cli import main
 from search.index.writer import update_index
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html
-from search.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ahjo"
 EVERYTHING = "date:2000..2030"  # every bulletin: the fixture's are of 2021 and 2022
@@ -32,16 +30,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES, root / "corpus", ignore=shutil.ignore_patterns("*.md"))
     update_index(root / "corpus", root / "index")
     return root / "index"
-
-
-@pytest.fixture(scope="module")
-def search(index_dir: Path) -> BulletinSearch:
-    return BulletinSearch(index_dir)
-
-
-@pytest.fixture(scope="module")
-def client(index_dir: Path) -> FlaskClient:
-    return create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
 
 
 def ids(search: BulletinSearch, query: str, **options) -> list[str]:

@@ -48,11 +48,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
-@pytest.fixture(scope="module")
-def search(index_dir: Path) -> BulletinSearch:
-    return BulletinSearch(index_dir)
-
-
 def ids(search: BulletinSearch, query: str, **options) -> list[str]:
     return [hit.id for hit in search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE, **options)).hits]
 

@@ -12,11 +12,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 from search.index.writer import update_index
 from search.web import create_app
+
+from conftest import wait_for
 
 NEW_BULLETIN = ("date 2026-03-02 Kaupunginhallituksen elinkeinojaosto päätti jatkaa kampusinkubaattoreiden "
                 "rahoitusta vuoteen 2028.\n\nKampusinkubaattorit ovat auttaneet kymmeniä opiskelijayrityksiä.\n")
@@ -63,11 +64,3 @@ def search_total(base: str, query: str) -> int | None:
     except urllib.error.HTTPError:
         return None  # 503 while there is no index yet
 
-
-def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False

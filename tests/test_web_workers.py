@@ -10,9 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_web_live import NEW_BULLETIN, search_total
+
 from search.index.writer import update_index
 
-from test_web_live import NEW_BULLETIN, search_total, wait_for
+from conftest import wait_for
 
 
 def children(pid: int) -> set[int]:
