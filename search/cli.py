@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from search import config
+from search.corpus import HEADING_MARKS
 from search.errors import BulletinsError
 from search.fetch.ahjo import KEY_ENV, URL_ENV, FetchReport, FetchSettings, PeriodicFetch, fetch
 from search.finnish import check_voikko
@@ -19,21 +20,29 @@ from search.index.progress import progress_for
 from search.index.stats import index_stats
 from search.index.watch import CorpusWatcher
 from search.index.writer import IndexReport, update_index
-from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult
+from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult, Span
 from search.searcher.query import parse_day
+
+# Exit status of `search` and `show`, as grep's: found, nothing found, an error.
+FOUND, NOT_FOUND, FAILED = 0, 1, 2
 
 
 class _Commands(click.Group):
-    """A group whose commands show our own errors as one line (`Error: …`, exit 1), never a traceback."""
+    """A group whose commands show our own errors as one line (`Error: …`, exit 1; 2 for the commands
+    that say with 1 that nothing was found), never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except BulletinsError as error:
-            raise click.ClickException(str(error)) from None
+            failure = click.ClickException(str(error))
+            if ctx.invoked_subcommand in ("search", "show"):
+                failure.exit_code = FAILED
+            raise failure from None
 
 
-@click.group(cls=_Commands)
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bulletin-search", prog_name="bulletins")
 def main() -> None:
     """Finnish-aware full-text search for city bulletins.
 
@@ -263,25 +272,42 @@ def _day(last: bool):
     return convert
 
 
+_COLOR = click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
+                      help="Colour the matches: auto colours on a terminal unless $NO_COLOR is set.")
+
+
+def _colored(choice: str) -> bool | None:
+    """click's `color` for --color: None lets click colour on a terminal only."""
+    if choice == "auto":
+        return False if os.environ.get("NO_COLOR") else None
+    return choice == "always"
+
+
 @main.command("search", context_settings={"ignore_unknown_options": True})  # -word is a query word
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits per page.")
+@click.option("--limit", "--size", "limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE),
+              help="Hits per page (--size, as the API calls it).")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
 @click.option("--sort", default="relevance", show_default=True, type=click.Choice(SORTS), help="Order of the hits.")
 @click.option("--from", "date_from", metavar="DATE", callback=_day(last=False),
-              help="Only bulletins from this date on: YYYY, YYYY-MM or YYYY-MM-DD.")
+              help="Only bulletins from this date on: YYYY, YYYY-MM or YYYY-MM-DD (or 1/2020, 23.11.2020).")
 @click.option("--to", "date_to", metavar="DATE", callback=_day(last=True),
-              help="Only bulletins up to this date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.")
+              help="Only bulletins up to this date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD (or 1/2020, 23.11.2020).")
+@click.option("--year", type=click.IntRange(1000, 9999), help="Only bulletins of this year.")
 @click.option("--organ", metavar="NAME", help="Only bulletins of this deciding body (the whole name, any case).")
 @click.option("--kind", metavar="KIND", help="Only bulletins of this kind: decision, agenda_item, announcement.")
 @click.option("--classification", metavar="NAME", help="Only bulletins of this classification (any case).")
+@click.option("--verbatim", is_flag=True,
+              help="Search the query as typed: an unpaired quote is an error, a misspelling only suggested.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--explain", is_flag=True, help="Show which query word matched which words of each hit, and how.")
+@_COLOR
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, date_from: date | None,
-                   date_to: date | None, organ: str | None, kind: str | None, classification: str | None,
-                   as_json: bool, explain: bool, index: Path | None) -> None:
+                   date_to: date | None, year: int | None, organ: str | None, kind: str | None,
+                   classification: str | None, verbatim: bool, as_json: bool, explain: bool, color: str,
+                   index: Path | None) -> None:
     """Search the bulletins. A bulletin matches when it holds every word, in any inflection or
     inside a longer compound; matches are listed and counted. Bulletins that hold only some of the
     words are related results: listed when nothing matches, and after the matches on their last
@@ -306,55 +332,120 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     yrityshautomopalvelujen). Common words (ja, tai, että, …) are not indexed. Quote a phrase for
     the shell too: bulletins search '"kuusi innovaatiohaastetta"' NOT korona.
 
+    The search forgives (unless --verbatim): an unpaired quote is left out, and when nothing
+    matches a misspelt word, its likely spelling is searched instead and said so.
+
     \b
     With --json the output is one object:
       {"query", "total", "related_total", "page", "page_size", "sort", "seconds",
        "hits": [{"id", "title", "date", "score", "related", "snippet", "organ", "kind", "case",
-                 "classification", "url"}],
-       "facets": {"year": {"2020": 3, ...}, "organ": {...}, "kind": {...}}, "suggestion"}
+                 "classification", "url", "lang"}],
+       "facets": {"year": {"2020": 3, ...}, "organ": {...}, "kind": {...}}, "suggestion",
+       "searched", "corrections"}
     where "total" counts the matches (and the facets count them), "related_total" the related
     results, "related" tells a related result from a match, "snippet" is HTML with the matched
-    words in <mark>, and "suggestion" is a corrected query or null. With --explain each hit also
-    has "matches": [{"query_word", "bulletin_word", "how": "exact" | "lemma" | "compound" |
-    "part"}]: as written, another inflection, inside a longer compound, or (related results) one
-    part of a compound query word.
+    words in <mark>, "suggestion" is a corrected query or null, and "searched" is the query the
+    hits are for when the search changed it ("corrections": "quote", "spelling"), else null.
+    With --explain each hit also has "matches": [{"query_word", "bulletin_word", "how": "exact" |
+    "lemma" | "compound" | "part"}]: as written, another inflection, inside a longer compound, or
+    (related results) one part of a compound query word.
 
-    Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
+    Exit status, as grep's: 0 when something matches, 1 when nothing does (even if related results
+    are listed), 2 on a bad query, a missing index or bad usage.
     """
     searcher = BulletinSearch(config.index_dir(index))
-    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, organ=organ, kind=kind,
-                                           classification=classification, sort=sort, page=page, page_size=limit,
-                                           explain=explain))
+    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, year=year, organ=organ,
+                                           kind=kind, classification=classification, sort=sort, page=page,
+                                           page_size=limit, explain=explain, verbatim=verbatim))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    _print_result(result)
+    else:
+        _print_result(result, _colored(color))
+    sys.exit(FOUND if result.total else NOT_FOUND)
 
 
-def _print_result(result: SearchResult) -> None:
+def _print_result(result: SearchResult, color: bool | None) -> None:
     """The hits as text: title, date and snippet with the matches in colour (on a terminal), then the total."""
-    if result.suggestion:
-        click.echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+    def echo(text: str = "") -> None:
+        click.echo(text, color=color)
+
+    if "spelling" in result.corrections:
+        echo(f"Showing results for: {click.style(result.searched, bold=True)}  "
+             "(search for the query as typed with --verbatim)")
+    elif result.suggestion:
+        echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+    if "quote" in result.corrections:
+        echo("The query had an unpaired quote mark, so it was left out.")
     if result.only_related:
-        click.echo("No bulletin holds every word of the query. Related results, which hold only some of them:")
+        echo("No bulletin holds every word of the query. Related results, which hold only some of them:")
     first = (result.request.page - 1) * result.request.page_size
     for number, hit in enumerate(result.hits, first + 1):
         if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
-            click.echo("\n— Related results: these hold only some of the words —")
-        click.echo(f"\n{number}. {click.style(hit.title, bold=True)}")
+            echo("\n— Related results: these hold only some of the words —")
+        echo(f"\n{number}. {click.style(hit.title, bold=True)}")
         details = "  ".join(value for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
-        click.echo(f"   {details}  {click.style(hit.id, dim=True)}")
-        snippet = "".join(click.style(span.text, fg="yellow", bold=True) if span.matched else span.text
-                          for span in hit.snippet)
-        click.echo(f"   {snippet}")
+        echo(f"   {details}  {click.style(hit.id, dim=True)}")
+        echo(f"   {_styled(hit.snippet)}")
         words: dict[str, list[str]] = {}
         for match in hit.matches:
             words.setdefault(match.query_word, []).append(f"{match.bulletin_word} ({match.how})")
         for query_word, found in words.items():
-            click.echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
-    click.echo(f"\n{_count(result.total, 'hit', 'hits')}, {_count(result.related_total, 'related result', 'related results')}"
-               f", {result.seconds * 1000:.0f} ms")
+            echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
+    counts = [_count(result.total, "hit", "hits")]
+    if result.related_total:
+        counts.append(_count(result.related_total, "related result", "related results"))
+    echo(f"\n{', '.join(counts)}, {result.seconds * 1000:.0f} ms")
+
+
+def _styled(spans: tuple[Span, ...], headings: frozenset[int] = frozenset()) -> str:
+    """The spans as terminal text: matches yellow and bold, the lines numbered in `headings` bold."""
+    pieces, line = [], 0
+    for span in spans:
+        for number, piece in enumerate(span.text.split("\n")):
+            if number:
+                pieces.append("\n")
+                line += 1
+            if piece and (span.matched or line in headings):
+                piece = click.style(piece, fg="yellow" if span.matched else None, bold=True)
+            pieces.append(piece)
+    return "".join(pieces)
 
 
 def _count(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
+
+
+@main.command("show")
+@click.argument("bulletin_id")
+@click.option("--query", "-q", metavar="QUERY", help="Highlight the matches of this search in the bulletin.")
+@click.option("--json", "as_json", is_flag=True, help="Print the bulletin as one JSON object (as GET /api/bulletins/ID).")
+@_COLOR
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str, index: Path | None) -> None:
+    """Show one bulletin (its id is in the search's output): its title, date, deciding body, case and
+    whole text, with the matches of --query highlighted, through a pager ($PAGER, else less) on a
+    terminal.
+
+    Exit status: 0 when the bulletin is shown, 1 when no bulletin has the id, 2 on an error or bad
+    usage.
+    """
+    searcher = BulletinSearch(config.index_dir(index))
+    bulletin = searcher.bulletin(bulletin_id)
+    if bulletin is None:
+        click.echo(f"No bulletin has the id {bulletin_id!r}.", err=True)
+        sys.exit(NOT_FOUND)
+    if as_json:
+        click.echo(json.dumps(bulletin.to_dict(), ensure_ascii=False, indent=2))
+        return
+    body = HEADING_MARKS.sub("", bulletin.body)
+    headings = frozenset(number for number, line in enumerate(bulletin.body.split("\n")) if HEADING_MARKS.match(line))
+    title = searcher.highlight(bulletin.title, query) if query else (Span(bulletin.title),)
+    text = searcher.highlight(body, query) if query else (Span(body),)
+    fields = [("date", bulletin.date), ("kind", bulletin.kind), ("decided by", bulletin.organ),
+              ("section", f"{bulletin.section} §" if bulletin.section else None), ("case", bulletin.case),
+              ("classification", bulletin.classification), ("url", bulletin.url), ("id", bulletin.id)]
+    lines = [click.style(_styled(title), bold=True), ""]
+    lines += [f"{label + ':':16}{value}" for label, value in fields if value]
+    lines += ["", _styled(text, headings), ""]
+    click.echo_via_pager("\n".join(lines), color=_colored(color))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_text_output_has_title_date_snippet_and_total(search):
     assert "1. Kaupunginhallituksen elinkeinojaosto merkitsi" in result.output  # the newer bulletin ranks first here
     assert "2024-11  003_1869dba633d4af7d" in result.output
     assert "2020-11  000_d69fc6f4f0811f96" in result.output
-    assert result.output.rstrip().splitlines()[-1].startswith("2 hits, 0 related results, ")
+    assert re.fullmatch(r"2 hits, \d+ ms", result.output.rstrip().splitlines()[-1])
     assert "\x1b[" not in result.output  # no colour when not on a terminal
 
 
@@ -74,22 +75,37 @@ def test_explain_shows_how_each_word_matched(search):
     assert {"query_word": "hautomo", "bulletin_word": "yrityshautomopalvelujen", "how": "compound"} in data["hits"][0]["matches"]
 
 
-def test_suggestion_and_related_results_are_said(search):
+def test_with_nothing_matching_the_likely_spelling_is_searched_and_said(search):
     result = search("kaupunginhalitus", "kokeilu")
+    assert result.exit_code == 0
+    assert result.output.startswith("Showing results for: kaupunginhallitus kokeilu  (search for the query as typed")
+    assert f"{SEED_2020}" in result.output
+
+
+def test_verbatim_only_suggests_and_says_the_related_results(search):
+    result = search("--verbatim", "kaupunginhalitus", "kokeilu")
     assert "Did you mean: kaupunginhallitus kokeilu?" in result.output
     assert "No bulletin holds every word of the query" in result.output
+    assert result.exit_code == 1  # related results are listed, but nothing matches
+
+
+def test_an_unpaired_quote_is_left_out_and_said(search):
+    result = search('"kuusi innovaatiohaastetta')
+    assert result.exit_code == 0 and "unpaired quote mark, so it was left out" in result.output
+    assert SEED_2020 in result.output
+    assert search("--verbatim", '"kuusi innovaatiohaastetta').exit_code == 2
 
 
 @pytest.mark.parametrize("args, message", [
-    (['"kuusi innovaatiohaastetta'], "Error: unbalanced quotes"),
+    (["--verbatim", '"kuusi innovaatiohaastetta'], "Error: unbalanced quotes"),
     (["OR"], "Error: OR needs a word on both sides"),
     (["date:2020-02-30"], "Error: impossible date: 2020-02-30"),
     (["kokeilu\x07"], "Error: the query contains a control character (U+0007)"),
     (["x" * 10_000], "Error: the query is too long: 10,000 characters"),
 ])
-def test_bad_query_is_one_line_and_exit_1(search, args, message):
+def test_bad_query_is_one_line_and_exit_2(search, args, message):
     result = search(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith(message) and len(result.output.strip().splitlines()) == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -102,7 +118,7 @@ def test_bad_options_are_usage_errors(search, args):
 
 def test_missing_index_says_to_build_it(tmp_path):
     result = run("search", "--index", str(tmp_path / "none"), "kokeilu")
-    assert result.exit_code == 1 and "run `bulletins index`" in result.output
+    assert result.exit_code == 2 and "run `bulletins index`" in result.output
 
 
 def test_help_documents_the_query_language_options_and_json():
@@ -110,5 +126,76 @@ def test_help_documents_the_query_language_options_and_json():
     for piece in ("OR", "-korona", "NOT korona", "-yksikössä", "related_total", '"kuusi innovaatiohaastetta"',
                   "kokeilu*", "title:", "date:2020",
                   "date:2020-11", "date:2019..2021", "--limit", "--page", "--sort", "--from", "--to", "--json",
-                  "--explain", "--index", '"hits"', '"facets"', '"suggestion"', "Exit status"):
+                  "--explain", "--index", '"hits"', '"facets"', '"suggestion"', '"searched"', "--year", "--size",
+                  "--verbatim", "--color", "$NO_COLOR", "0 when something matches, 1 when nothing does"):
         assert piece in help_text, piece
+
+
+# As people use a command line: help, version, colour, exit status, reading a bulletin
+
+
+@pytest.mark.parametrize("args", [["search", "-h"], ["-h"], ["show", "-h"], ["index", "-h"]])
+def test_dash_h_is_help(args):
+    result = run(*args)
+    assert result.exit_code == 0 and result.output.startswith("Usage: ")
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and re.fullmatch(r"bulletins, version \d+\.\d+\.\d+\n", result.output)
+
+
+def test_exit_status_is_1_when_nothing_matches(search):
+    result = search("xyzzyplugh")
+    assert result.exit_code == 1 and result.output.strip().startswith("0 hits")
+    assert search("--json", "xyzzyplugh").exit_code == 1
+
+
+def test_one_hit_is_one_hit(search):
+    result = search("yrityshautomopalveluja")
+    assert re.fullmatch(r"1 hit, 1 related result, \d+ ms", result.output.rstrip().splitlines()[-1])
+
+
+def test_size_is_limit_and_year_filters(search):
+    def found(*args):
+        return [hit["id"] for hit in json.loads(search("--json", "kaupunginhallitus", *args).output)["hits"]]
+
+    assert found("--size", "1") == found("--limit", "1") and len(found("--size", "1")) == 1
+    assert found("--year", "2020") == [SEED_2020]
+    assert found("--from", "1.11.2020", "--to", "11/2020") == [SEED_2020]
+
+
+@pytest.mark.parametrize(("option", "env", "coloured"), [
+    ([], {}, True), ([], {"NO_COLOR": "1"}, False), (["--color", "never"], {}, False),
+    (["--color", "always"], {"NO_COLOR": "1"}, True), ([], {"NO_COLOR": ""}, True),
+])
+def test_colour_follows_color_and_no_color(seed_index, option, env, coloured):
+    # color=True makes the runner a terminal that keeps colour, as a real one would
+    result = CliRunner(env=env).invoke(main, ["search", "--index", str(seed_index), *option, "kokeiluja"], color=True)
+    assert ("\x1b[" in result.output) == coloured
+
+
+def test_never_colours_even_when_asked_to_keep_it(seed_index):
+    result = CliRunner().invoke(main, ["show", "--index", str(seed_index), "--color", "never", "-q", "hautomo", SEED_2024],
+                                color=True)
+    assert "\x1b[" not in result.output
+
+
+def test_show_prints_a_bulletin_with_the_query_marked(seed_index):
+    result = run("show", "--index", str(seed_index), "--color", "always", "--query", "yrityshautomo", SEED_2024)
+    assert result.exit_code == 0
+    assert result.output.startswith("\x1b[1mKaupunginhallituksen elinkeinojaosto merkitsi tiedoksi")
+    assert "date:           2024-11" in result.output and f"id:             {SEED_2024}" in result.output
+    assert "\x1b[33m\x1b[1myrityshautomopalvelujen\x1b[0m" in result.output
+    assert result.output.rstrip().endswith("elineinojaoston asiakirjat -sivulla.")  # the whole text
+
+
+def test_show_json_is_the_api_object(seed_index):
+    data = json.loads(run("show", "--index", str(seed_index), "--json", SEED_2020).output)
+    assert data["id"] == SEED_2020 and data["date"] == "2020-11" and data["body"].startswith("Helsingin")
+
+
+def test_show_unknown_id_is_exit_1_and_missing_index_exit_2(seed_index, tmp_path):
+    result = run("show", "--index", str(seed_index), "ei-ole")
+    assert result.exit_code == 1 and "No bulletin has the id 'ei-ole'" in result.output
+    assert run("show", "--index", str(tmp_path / "none"), "x").exit_code == 2

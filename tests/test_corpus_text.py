@@ -25,19 +25,21 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def test_seed_2020_title_is_its_first_sentence_cut_at_a_word():
+def test_seed_2020_title_is_cut_at_a_word_but_never_inside_an_open_compound():
+    # 158 characters, one clause with no phrase boundary but the list `kehitys- ja kokeilu…`, which needs its tail
     bulletin = read_one(SEED_2020)
     assert bulletin.title == (
         "Helsingin kaupunginhallituksen elinkeinojaosto kuuli kokouksessaan maanantaina 23.11. "
-        "yrityksille suunnatun kehitys- ja…"
+        "yrityksille suunnatun kehitys- ja kokeilualustoiminnan…"
     )
 
 
-def test_seed_2024_title_is_its_first_sentence_cut_at_a_word():
+def test_seed_2024_title_is_cut_at_a_phrase_boundary_without_an_ellipsis():
+    # 218 characters: cut before `sekä`, not inside `työ-, opiskelu- ja yrittäjyysperusteisen`
     bulletin = read_one(SEED_2024)
     assert bulletin.title == (
         "Kaupunginhallituksen elinkeinojaosto merkitsi tiedoksi katsauksen Helsingin työ-, opiskelu- ja "
-        "yrittäjyysperusteisen…"
+        "yrittäjyysperusteisen maahanmuuton toimenpideohjelman"
     )
 
 
@@ -210,10 +212,30 @@ def test_long_title_is_cut_at_a_word_near_120_with_ellipsis():
     assert len(title) > TITLE_LENGTH - len("kaupunginhallituksen ")
 
 
-def test_long_title_cut_drops_a_dangling_comma():
-    words_before_comma = "Alue" + " alue" * 23  # 119 characters, so the cut falls after the comma
+def test_long_title_is_its_main_clause_before_a_subordinate_clause():
+    body = ("Kaupunginhallitus hyväksyi kirjastoverkon kehittämissuunnitelman, jonka mukaan Kallion, Pasilan ja "
+            "Vuosaaren kirjastojen aukioloaikoja pidennetään ja omatoimikirjastoja lisätään kaikkiin kaupunginosiin "
+            "vuoteen 2030 mennessä. Lisätietoja antaa kirjastotoimi.")
+    assert derive_title(body) == "Kaupunginhallitus hyväksyi kirjastoverkon kehittämissuunnitelman"
+
+
+def test_a_main_clause_too_short_to_stand_alone_is_no_title():
+    body = ("Syytettyjen, jotka olivat toimiessaan asunto-osakeyhtiön hallituksen jäseninä ja isännöitsijänä "
+            "välittäneet talon asukkaille olutta yli neljän vuoden ajan, katsottiin syyllistyneen jatkettuun "
+            "alkoholipitoisen aineen myyntiin ja tuomittiin sakkoihin.")
+    title = derive_title(body)
+    assert title.startswith("Syytettyjen, jotka olivat toimiessaan") and len(title) <= TITLE_LENGTH + 1
+
+
+def test_long_title_is_cut_at_the_last_comma_that_leaves_half_of_it():
+    words_before_comma = "Alue" + " alue" * 23  # 119 characters
     title = derive_title(words_before_comma + ", sana" * 30 + ".")
-    assert title == words_before_comma + "…"
+    assert title == words_before_comma + ", sana" * 5  # 149 characters: no "…" at a phrase boundary
+
+
+def test_a_title_cut_at_a_word_never_ends_in_an_open_compound_or_a_conjunction():
+    head = "Lautakunta käsitteli" + " pitkää" * 16  # 132 characters; `kehitys- ja` would end at 144
+    assert derive_title(head + " kehitys- ja kokeilutoimintaa koskevaa selvitystä.") == head + "…"
 
 
 def test_title_of_one_endless_word_is_cut_hard():

@@ -99,3 +99,13 @@ def test_stats_without_an_index_says_to_run_bulletins_index(tmp_path: Path) -> N
     result = run("stats", "--index", str(tmp_path / "index"))
     assert result.exit_code == 1
     assert result.stderr == f"Error: no index in {tmp_path / 'index'} yet: run `bulletins index` to build it\n"
+
+
+def test_one_of_a_thing_is_said_in_the_singular(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yksi.txt").write_text("date 2024-11\n\nKaupunginhallitus kokoontui.\n", encoding="utf-8")
+    indexed = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert "; 1 bulletin in " in indexed.stdout
+    stats = run("stats", "--index", str(tmp_path / "index")).stdout
+    assert "1 segment)" in stats

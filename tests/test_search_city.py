@@ -105,7 +105,8 @@ def test_the_page_offers_the_facets_as_links_and_shows_the_filter_to_remove(clie
     assert f'href="/?q={EVERYTHING}&amp;organ=Kaupunginhallitus">Kaupunginhallitus</a>' in html
     assert ">Esityslistan asia</a>" in html  # the kind facet in the page's language
     narrowed = client.get("/", query_string={"q": EVERYTHING, "organ": "Kaupunginhallitus"}).get_data(as_text=True)
-    assert "<strong>5 osumaa</strong>" in narrowed and "× Kaikki päättäjät" in narrowed
+    assert "<strong>5 osumaa</strong>" in narrowed and "× </span>Kaikki päättäjät" in narrowed
+    assert "Päättäjä: <span>Kaupunginhallitus</span>" in narrowed  # and as a chip above the hits
     assert f'href="/?q={EVERYTHING}&amp;organ=Kaupunginhallitus&amp;kind=agenda_item"' in narrowed  # filters add up
 
 

@@ -287,7 +287,7 @@ def test_bulletin_by_id(search):
     (SearchRequest("kokeilu", page_size=MAX_PAGE_SIZE + 1), "page size must be from 1 to 100"),
     (SearchRequest("kokeilu", sort="random"), "unknown sort 'random'"),
     (SearchRequest("kokeilu", date_from=date(2021, 1, 1), date_to=date(2020, 1, 1)), "the dates run backwards"),
-    (SearchRequest('"kokeilu'), "unbalanced quotes"),
+    (SearchRequest('"kokeilu', verbatim=True), "unbalanced quotes"),
     (SearchRequest("OR"), "OR needs a word"),
     (SearchRequest("date:2020-02-30"), "impossible date"),
 ])
@@ -327,3 +327,61 @@ def test_threads_share_one_search(search):
     for thread in threads:
         thread.join()
     assert results == [expected] * 20
+
+
+# Forgiving queries: an unpaired quote mark, and a misspelt word when nothing matches
+
+
+def test_an_unpaired_quote_mark_is_dropped_and_said(search):
+    result = search.search(SearchRequest('"kuusi innovaatiohaastetta'))
+    assert result.searched == "kuusi innovaatiohaastetta" and result.corrections == ("quote",)
+    assert SEED_2020 in [hit.id for hit in result.hits] and result.total >= 1
+    assert result.to_dict()["searched"] == "kuusi innovaatiohaastetta" and result.to_dict()["corrections"] == ["quote"]
+
+
+def test_paired_quotes_are_searched_as_written(search):
+    result = search.search(SearchRequest('"kuusi innovaatiohaastetta" kokeilu'))
+    assert result.searched is None and result.corrections == ()
+
+
+def test_with_no_match_the_did_you_mean_is_searched_at_once(search):
+    result = search.search(SearchRequest("kaupunginhalitus kokeilu"))
+    assert result.corrections == ("spelling",) and result.searched == "kaupunginhallitus kokeilu"
+    assert result.suggestion == "kaupunginhallitus kokeilu"
+    assert result.total == 1 and [hit.id for hit in result.hits if not hit.related] == [SEED_2020]
+
+
+def test_verbatim_searches_the_query_as_typed(search):
+    result = search.search(SearchRequest("kaupunginhalitus kokeilu", verbatim=True))
+    assert result.searched is None and result.total == 0 and result.suggestion == "kaupunginhallitus kokeilu"
+
+
+def test_a_suggestion_that_matches_nothing_either_is_only_offered(search):
+    result = search.search(SearchRequest("kaupunginhalitus xyzzyä"))
+    assert result.suggestion == "kaupunginhallitus xyzzyä" and result.searched is None and result.total == 0
+
+
+def test_quote_and_spelling_are_both_forgiven(search):
+    result = search.search(SearchRequest('"kaupunginhalitus kokeilu'))
+    assert result.corrections == ("quote", "spelling") and result.searched == "kaupunginhallitus kokeilu"
+
+
+def test_highlight_forgives_an_unpaired_quote_mark(search):
+    spans = search.highlight("Kuusi innovaatiohaastetta järjestettiin.", '"kuusi innovaatiohaastetta')
+    assert [span.text for span in spans if span.matched] == ["Kuusi", "innovaatiohaastetta"]
+
+
+# A title made of the opening sentence is not repeated by the snippet
+
+
+def test_the_snippet_goes_on_after_a_title_made_of_the_opening_sentence(search):
+    (hit,) = search.search(SearchRequest("hautomo avattiin")).hits[:1]
+    assert hit.id == "hautomo-sana" and hit.title == "Hautomo avattiin keskustaan syksyllä"
+    assert spans_html(hit.snippet).count("avattiin") == 1  # a one-sentence bulletin: the snippet is all of it
+
+
+def test_the_snippet_skips_the_title_when_the_text_goes_on(search):
+    hit = next(hit for hit in search.search(SearchRequest("kaupunginhallitus")).hits if hit.id == SEED_2024)
+    assert hit.title.startswith("Kaupunginhallituksen elinkeinojaosto merkitsi tiedoksi")
+    assert "merkitsi tiedoksi katsauksen" not in spans_html(hit.snippet)
+    assert "<mark>" in spans_html(hit.snippet)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from search.errors import QueryError
-from search.searcher.query import DateRange, parse_day, parse_query
+from search.searcher.query import DateRange, parse_day, parse_query, without_unpaired_quote
 
 
 def texts(group) -> list[str]:
@@ -147,3 +147,35 @@ def test_ten_thousand_characters_are_refused():
 
 def test_newlines_and_tabs_are_whitespace_not_control_characters():
     assert len(parse_query("kokeilu\n\thanke").required) == 2
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("23.11.2020", date(2020, 11, 23), date(2020, 11, 23)),
+    ("1.1.2020", date(2020, 1, 1), date(2020, 1, 1)),
+    ("11/2020", date(2020, 11, 1), date(2020, 11, 30)),
+    ("2.2020", date(2020, 2, 1), date(2020, 2, 29)),
+])
+def test_parse_day_reads_finnish_dates(text, first, last):
+    assert parse_day(text) == first and parse_day(text, last=True) == last
+
+
+@pytest.mark.parametrize("text", ["32.1.2020", "13/2020", "1.2.20", "١/٢٠٢٠"])
+def test_parse_day_refuses_what_is_no_date(text):
+    with pytest.raises(QueryError):
+        parse_day(text)
+
+
+def test_a_finnish_date_range_in_the_query():
+    assert parse_query("kokeilu date:1.6.2020..31.12.2020").dates == DateRange(date(2020, 6, 1), date(2020, 12, 31))
+
+
+@pytest.mark.parametrize(("text", "forgiven"), [
+    ('"kuusi innovaatiohaastetta', "kuusi innovaatiohaastetta"),
+    ('kokeilu "kuusi', "kokeilu kuusi"),
+    ('"a b" c"', '"a b" c'),
+    ("kokeilu”hanke", "kokeilu hanke"),
+    ('"kuusi innovaatiohaastetta"', '"kuusi innovaatiohaastetta"'),
+    ("kokeilu", "kokeilu"),
+])
+def test_without_unpaired_quote(text, forgiven):
+    assert without_unpaired_quote(text) == forgiven

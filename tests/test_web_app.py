@@ -87,7 +87,7 @@ def test_empty_search_page_has_a_labelled_focused_box_and_example_searches(clien
     assert '<html lang="fi">' in html
     assert '<label for="q">Hae tiedotteista</label>' in html
     assert re.search(r'<input id="q" name="q" type="search"[^>]*autofocus', html)
-    assert "Esimerkkihakuja" in html and 'href="/?q=kokeiluja"' in html
+    assert "Esimerkkihakuja" in html and 'href="/?q=kaupunginhallitus"' in html  # drawn from the index
 
 
 def test_an_empty_query_shows_the_search_box_not_an_error(client):
@@ -134,7 +134,7 @@ def test_sort_orders_hits_by_date(client):
     assert hit_ids(page(client, "/?q=kampusinkubaattorit&sort=newest")) == newest
     assert hit_ids(page(client, "/?q=kampusinkubaattorit&sort=oldest")) == newest[::-1]
     html = page(client, "/?q=kampusinkubaattorit&sort=oldest")
-    assert 'aria-current="true">Vanhin ensin</a>' in html
+    assert 'aria-current="true">Vanhimmat</a>' in html
 
 
 def test_pagination_moves_between_pages(client):
@@ -151,9 +151,26 @@ def test_page_past_the_last_offers_the_first(client):
     assert "Tällä sivulla ei ole tuloksia" in html and 'href="/?q=kampusinkubaattorit"' in html
 
 
-def test_misspelled_query_offers_a_did_you_mean_link(client):
+def test_misspelled_query_that_finds_nothing_shows_the_spelling_that_does(client):
     html = page(client, "/?q=kirjastto")
-    assert 'Tarkoititko: <a href="/?q=kirjasto">kirjasto</a>?' in html
+    assert ('Näytetään tulokset haulle <a href="/?q=kirjasto">kirjasto</a>.\n'
+            '    Hae sen sijaan: <a href="/?q=kirjastto&amp;verbatim=1">kirjastto</a>') in html
+    assert hit_ids(html) == ["xss-2023"]
+    assert 'href="/bulletins/xss-2023?q=kirjasto"' in html  # the bulletin page marks what was searched
+
+
+def test_search_instead_searches_as_typed_and_offers_the_spelling(client):
+    html = page(client, "/?q=kirjastto&verbatim=1")
+    assert 'Tarkoititko: <a href="/?q=kirjasto&amp;verbatim=1">kirjasto</a>?' in html
+    assert hit_ids(html) == [] and "Ei osumia" in html
+
+
+def test_an_unpaired_quote_is_left_out_and_said(client):
+    html = page(client, "/?q=%22kampusinkubaattorit+saavat")
+    assert "Haussa oli pariton lainausmerkki, joten se jätettiin pois. Haettiin sanoja: kampusinkubaattorit saavat" in html
+    assert hit_ids(html)[0] == "kampus-2025"
+    data = api(client, "/api/search?q=%22kampusinkubaattorit+saavat")
+    assert data["searched"] == "kampusinkubaattorit saavat" and data["corrections"] == ["quote"]
 
 
 def test_related_results_are_announced_when_no_bulletin_has_every_word(client):
@@ -199,16 +216,18 @@ def test_bad_parameters_show_a_finnish_message_with_status_400(client, query, me
 
 
 @pytest.mark.parametrize(("query", "finnish", "english"), [
-    ('"kokeiluja', "Lainausmerkit eivät täsmää", "unbalanced quotes"),
+    ('"kokeiluja&verbatim=1', "Lainausmerkit eivät täsmää", "unbalanced quotes"),
     ("kokeilu OR", "OR tarvitsee sanan kummallekin puolelleen", "OR needs a word on both sides"),
     ("k*", "vähintään 2 kirjainta", "at least 2 letters"),
     ("kokeilu date:2020-02-30", "Mahdoton päivämäärä: 2020-02-30", "impossible date: 2020-02-30"),
     ("ja", "Haussa ”ja” ei ole haettavaa", "nothing to search for in"),
 ])
 def test_bad_query_syntax_is_a_400_in_the_page_language(client, query, finnish, english):
-    html = page(client, f"/?q={quote(query)}", 400)
+    query, _, more = query.partition("&")
+    url = f"/?q={quote(query)}" + (f"&{more}" if more else "")
+    html = page(client, url, 400)
     assert 'role="alert"' in html and finnish in html and english not in html
-    assert english in page(client, f"/?q={quote(query)}&lang=en", 400)
+    assert english in page(client, f"{url}&lang=en", 400)
 
 
 def test_english_interface_by_parameter_or_accept_language(client):
@@ -273,7 +292,7 @@ def test_query_is_escaped_everywhere_on_the_page(client):
 def test_bulletin_text_is_escaped_in_results_and_bulletin_page(client):
     for html in (page(client, "/?q=kirjasto"), page(client, "/bulletins/xss-2023?q=kirjasto")):
         assert "xss-2023" in html
-        assert "<script" not in html and "<img" not in html and "<b>" not in html
+        assert "<script>" not in html and "<img" not in html and "<b>" not in html
         assert "&lt;script&gt;" in html
 
 
@@ -347,7 +366,7 @@ def test_api_bad_parameters_are_400_with_a_json_message(client, query, param):
 
 
 def test_api_query_the_search_refuses_is_400(client):
-    data = api(client, '/api/search?q=%22kokeiluja', 400)
+    data = api(client, '/api/search?q=%22kokeiluja&verbatim=true', 400)
     assert data["message"] and "Traceback" not in data["message"]
 
 
@@ -407,3 +426,158 @@ def test_feed_escapes_bulletin_text(client):
 def test_feed_bad_parameters_are_400_json(client):
     response = client.get("/search.atom?q=kokeiluja&from=2020-99")
     assert response.status_code == 400 and response.get_json()["param"] == "from"
+
+
+# --- as people use the page: what the index holds, help, chips, dates, completions, languages --------
+
+def test_start_page_says_what_the_index_holds(client, app):
+    html = page(client, "/")
+    assert "Haussa on 6 tiedotetta vuosilta 2020–2025." in html
+    updated = app.extensions["bulletins"].get().last_update().astimezone()
+    assert f"Päivitetty {updated.day}.{updated.month}.{updated.year} klo {updated.hour}.{updated.minute:02d}." in html
+    assert '<a href="/?q=organ:%22Kaupunginhallituksen+elinkeinojaosto%22&amp;sort=newest">' \
+           'Kaupunginhallituksen elinkeinojaosto</a> <span class="facet-count">2</span>' in html
+    assert "Päättäjät" in html and "hautomo" not in re.sub(r"<p>Haku ymmärtää.*?</p>", "", html, flags=re.S)
+
+
+def test_help_page_is_linked_beside_the_box_and_explains_the_query_language(client):
+    html = page(client, "/")
+    assert '<a class="help-link" href="/help">Hakuohjeet</a>' in html
+    help_html = page(client, "/help")
+    for piece in ("kokeiluja", "hautomo", "&#34;kuusi innovaatiohaastetta&#34;", "kokeilu OR hanke", "NOT korona",
+                  "-korona", "kokeilu*", "title:", "date:2020", "organ:kaupunginhallitus", "kind:decision",
+                  "classification:", "HEL 2021-009631", "23.11.2020"):
+        assert piece in help_html, piece
+    english = page(client, "/help?lang=en")
+    assert "Search help" in english and '<code lang="fi">kokeilu OR hanke</code>' in english
+    assert 'href="/help?lang=en"' in page(client, "/?lang=en")
+
+
+def test_filters_in_force_are_chips_that_remove_them(client):
+    html = page(client, "/?q=kampusinkubaattorit&year=1985&from=1987")
+    assert hit_ids(html) == []
+    assert "Voimassa olevat rajaukset" in html
+    assert '<a class="chip" href="/?q=kampusinkubaattorit&amp;from=1987" aria-label="Poista rajaus Vuosi: 1985">' in html
+    assert '<a class="chip" href="/?q=kampusinkubaattorit&amp;year=1985" aria-label="Poista rajaus Alkaen 1987">' in html
+    assert '<a class="chips-clear" href="/?q=kampusinkubaattorit">Poista kaikki rajaukset</a>' in html
+    organ = page(client, "/?q=kampusinkubaattorit&organ=kaupunginhallituksen+elinkeinojaosto&kind=decision")
+    assert "Päättäjä: <span>kaupunginhallituksen elinkeinojaosto</span>" in organ and "Laji: <span>Päätös</span>" in organ
+    assert "Voimassa olevat rajaukset" not in page(client, "/?q=kampusinkubaattorit")
+
+
+def test_a_new_search_keeps_the_filters_that_show_as_chips(client):
+    html = page(client, "/?q=kampusinkubaattorit&organ=Kaupunkiymp%C3%A4rist%C3%B6lautakunta&year=2022")
+    assert '<input type="hidden" name="organ" value="Kaupunkiympäristölautakunta">' in html
+    assert '<input type="hidden" name="year" value="2022">' in html
+
+
+@pytest.mark.parametrize(("dates", "expected"), [
+    ("from=1.1.2022", ["kampus-2025", SEED_2024]),
+    ("to=6/2021", ["kampus-2021"]),
+    ("from=1.6.2021&to=30.6.2021", ["kampus-2021"]),
+    ("from=6,2021&to=6,2021", ["kampus-2021"]),  # a phone's decimal pad in Finnish has a comma
+    ("from=10.2.2025", ["kampus-2025"]),
+])
+def test_the_date_filter_takes_dates_as_finnish_writes_them(client, dates, expected):
+    assert hit_ids(page(client, f"/?q=kampusinkubaattorit&sort=newest&{dates}")) == expected
+
+
+def test_the_date_boxes_open_a_number_pad_with_a_separator(client):
+    html = page(client, "/?q=kokeiluja")
+    assert html.count('inputmode="decimal"') == 2 and 'inputmode="numeric"' not in html
+    assert "Esimerkiksi 2020, 11/2020 tai 23.11.2020" in html
+
+
+def test_api_suggest_completes_the_last_word_from_the_index(client):
+    data = api(client, "/api/suggest?q=kampus+kaupunginh")
+    assert data["query"] == "kampus kaupunginh"
+    assert data["completions"][0] == {"query": "kampus kaupunginhallitus", "word": "kaupunginhallitus", "bulletins": 2}
+    assert api(client, "/api/suggest?q=kaupunginhallituksen")["completions"][0]["word"] == "kaupunginhallitus"
+    assert api(client, "/api/suggest?q=")["completions"] == []
+    response = client.get("/api/suggest?q=kaupunginh&format=opensearch")
+    assert response.mimetype == "application/x-suggestions+json"
+    assert response.get_json() == ["kaupunginh", ["kaupunginhallitus"]]
+
+
+@pytest.mark.parametrize(("query", "param"), [("q=x&size=0", "size"), ("q=x&size=21", "size"),
+                                              ("q=x&format=xml", "format"), ("q=" + "a" * 1001, "q")])
+def test_api_suggest_bad_parameters_are_400(client, query, param):
+    assert api(client, f"/api/suggest?{query}", 400)["param"] == param
+
+
+def test_the_page_has_one_first_party_script_that_the_policy_allows(client):
+    response = client.get("/?q=kokeiluja")
+    html = response.get_data(as_text=True)
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/search.js" defer>']
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in response.headers["Content-Security-Policy"]
+    assert 'data-suggest="/api/suggest"' in html
+    assert 'role="combobox"' not in html  # the script makes the box a combobox; without it the box is plain
+    script = client.get("/static/search.js").get_data(as_text=True)
+    for piece in ('"combobox"', '"aria-expanded"', '"aria-activedescendant"', '"listbox"', '"option"', "ArrowDown",
+                  "Escape"):
+        assert piece in script
+
+
+def test_finnish_text_carries_its_language_in_the_english_interface(client):
+    html = page(client, "/?q=kampusinkubaattorit&lang=en")
+    assert '<h3 class="hit-title" lang="fi"><a href="/bulletins/kampus-2025' in html
+    assert '<p class="snippet" lang="fi">' in html
+    assert '<span class="detail" lang="fi">Kaupunginhallituksen elinkeinojaosto</span>' in html
+    bulletin_html = page(client, "/bulletins/kampus-2025?lang=en")
+    assert '<h1 lang="fi">' in bulletin_html and '<div class="bulletin-body" lang="fi">' in bulletin_html
+    finnish = page(client, "/?q=kampusinkubaattorit")
+    assert ' lang="fi"' not in finnish.split("<body>", 1)[1]  # the page's own language needs no mark
+
+
+def test_facets_come_before_the_hits_behind_a_toggle(client):
+    html = page(client, "/?q=kampusinkubaattorit")
+    assert '<details class="facets" id="facets">' in html and "<summary>Rajaa tuloksia</summary>" in html
+    assert html.index('id="facets"') < html.index('<ol class="hits"')  # on a phone, not below every hit
+
+
+def test_sort_links_are_short(client):
+    html = page(client, "/?q=kampusinkubaattorit")
+    assert re.findall(r">(Osuvimmat|Uusimmat|Vanhimmat)</a>", html) == ["Osuvimmat", "Uusimmat", "Vanhimmat"]
+
+
+def test_opensearch_robots_and_favicon(client):
+    response = client.get("/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    description = ET.fromstring(response.data)
+    urls = {url.get("type"): url.get("template") for url in description.findall("{http://a9.com/-/spec/opensearch/1.1/}Url")}
+    assert urls["text/html"] == "http://localhost/?q={searchTerms}"
+    assert urls["application/x-suggestions+json"] == "http://localhost/api/suggest?q={searchTerms}&format=opensearch"
+    assert '<link rel="search" type="application/opensearchdescription+xml" title="Tiedotehaku" href="/opensearch.xml">' \
+        in page(client, "/")
+    robots = client.get("/robots.txt")
+    assert robots.mimetype == "text/plain" and "Disallow: /api/" in robots.get_data(as_text=True)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+# --- the feed, polled --------------------------------------------------------------------------
+
+def test_feed_answers_a_conditional_get_with_304(client, app):
+    first = client.get("/search.atom?q=kampusinkubaattorit")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.status_code == 200 and etag and modified
+    assert first.last_modified == app.extensions["bulletins"].get().last_update().replace(microsecond=0)
+    again = client.get("/search.atom?q=kampusinkubaattorit", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert client.get("/search.atom?q=kampusinkubaattorit", headers={"If-Modified-Since": modified}).status_code == 304
+    other = client.get("/search.atom?q=kirjasto", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
+def test_feed_without_hits_is_as_new_as_the_index(client, app):
+    feed = ET.fromstring(client.get("/search.atom?q=xyzzyplugh").data)
+    updated = app.extensions["bulletins"].get().last_update()
+    assert feed.find(f"{ATOM}updated").text == updated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert feed.findall(f"{ATOM}entry") == []
+
+
+def test_feed_entries_say_their_language_in_an_english_feed(client):
+    feed = ET.fromstring(client.get("/search.atom?q=kampusinkubaattorit&lang=en").data)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert all(entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "fi" for entry in feed.findall(f"{ATOM}entry"))

@@ -74,7 +74,7 @@ def test_document_describes_every_machine_route_and_no_other(app, document):
 def test_every_documented_search_parameter_is_read_and_checked(client, document):
     parameters = document["paths"]["/api/search"]["get"]["parameters"]
     assert [p["name"] for p in parameters] == ["q", "from", "to", "year", "organ", "kind", "classification", "sort", "page",
-                                              "size", "explain", "lang"]
+                                              "size", "explain", "verbatim", "lang"]
     for parameter in parameters:
         schema, name = parameter["schema"], parameter["name"]
         for good in examples(schema):
@@ -93,7 +93,7 @@ def examples(schema: dict) -> list[str]:
     if schema["type"] == "boolean":
         return ["true", "false"]
     if "pattern" in schema:
-        return ["2020", "2020-11", "2020-11-23"]
+        return ["2020", "2020-11", "2020-11-23", "11/2020", "23.11.2020", "23,11,2020"]
     return ["kokeilu"]
 
 
@@ -107,7 +107,7 @@ def counterexamples(schema: dict) -> list[str]:
     if schema["type"] == "boolean":
         return ["maybe"]
     if "pattern" in schema:
-        return ["2020-13", "23.11.2020"]
+        return ["2020-13", "32.11.2020", "11/20"]
     return ["x" * (schema["maxLength"] + 1)]
 
 

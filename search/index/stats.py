@@ -33,7 +33,8 @@ class IndexStats:
         """The figures as aligned `label: value` lines for a terminal."""
         dates = f"{self.first_date} … {self.last_date}" if self.first_date else "–"
         vocabulary = ", ".join(f"{count:,} {name}" for name, count in self.vocabulary.items())
-        rows = [("index", f"{self.index_dir} (schema version {self.schema_version}, {self.segments} segments)"),
+        segments = f"{self.segments} segment{'' if self.segments == 1 else 's'}"
+        rows = [("index", f"{self.index_dir} (schema version {self.schema_version}, {segments})"),
                 ("bulletins", f"{self.bulletins:,}"), ("dates", dates),
                 ("size", f"{self.size_bytes / 2**20:,.1f} MB"), ("vocabulary", vocabulary),
                 ("last update", self.updated.isoformat(sep=" ", timespec="seconds"))]

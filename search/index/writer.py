@@ -67,7 +67,8 @@ class IndexReport:
         counts = f"{self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted, {self.skipped:,} skipped"
         if self.rebuilt:
             counts = f"rebuilt: {counts}"
-        return f"{counts}; {self.bulletins:,} bulletins in {self.seconds:.2f} s ({self.per_second:,.0f} bulletins/s)"
+        bulletins = f"{self.bulletins:,} bulletin{'' if self.bulletins == 1 else 's'}"
+        return f"{counts}; {bulletins} in {self.seconds:.2f} s ({self.per_second:,.0f} bulletins/s)"
 
 
 def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, progress: Progress | None = None,

@@ -16,7 +16,8 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -27,16 +28,18 @@ from whoosh.searching import Searcher
 from search.errors import QueryError
 from search.index.store import open_index
 from search.searcher.citations import References, rerank_by_citations
+from search.searcher.completions import LIMIT, Completion, complete
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
 from search.searcher.filters import BulletinFields
 from search.searcher.matching import QueryMatcher
+from search.searcher.overview import Overview, overview
 from search.searcher.postings import TermScores
-from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query
+from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
-from search.searcher.snippets import highlight, snippet
+from search.searcher.snippets import after_title, highlight, snippet
 from search.searcher.suggest import suggest
 
 Related = Literal["follow", "fallback"]
@@ -56,6 +59,7 @@ class _Generation:
         self.fields = BulletinFields(reader, self.terms.live)
         self.lead_stats = LeadStats(reader)
         self.references = References(reader)
+        self.overview: Overview | None = None  # made on first use: only the start page asks
 
 
 @dataclass
@@ -109,7 +113,15 @@ class BulletinSearch:
         be understood."""
         started = time.perf_counter()
         view = self._view()
-        ranking = self._rank(view, request)
+        searched = request if request.verbatim else replace(request, query=without_unpaired_quote(request.query))
+        corrections = ["quote"] if searched.query != request.query else []
+        ranking = self._rank(view, searched)
+        suggestion = suggest(searched.query, ranking.parsed, view.searcher.reader())
+        if suggestion and not ranking.total and not request.verbatim:
+            respelled = replace(searched, query=suggestion)
+            found = self._rank(view, respelled)
+            if found.total:
+                searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
         matcher = QueryMatcher(ranking.parsed)
         return SearchResult(
             request=request,
@@ -118,8 +130,10 @@ class BulletinSearch:
             hits=tuple(self._hit(view, docnum, score, related, matcher, request.explain)
                        for docnum, score, related in ranking.page),
             facets=ranking.facets,
-            suggestion=suggest(request.query, ranking.parsed, view.searcher.reader()),
+            suggestion=suggestion,
             seconds=time.perf_counter() - started,
+            searched=searched.query if corrections else None,
+            corrections=tuple(corrections),
         )
 
     def rank(self, request: SearchRequest) -> Ranking:
@@ -129,7 +143,7 @@ class BulletinSearch:
 
     def _rank(self, view: _View, request: SearchRequest) -> Ranking:
         _check(request)
-        parsed = parse_query(request.query)
+        parsed = parse_query(request.query if request.verbatim else without_unpaired_quote(request.query))
         asked = tuple(field_filter(field, value) for field, value in request.filters.items() if value)
         allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
                                              parsed.filters, asked)
@@ -156,8 +170,26 @@ class BulletinSearch:
         return tuple(_stored(view.searcher.stored_fields(docnum)) for docnum in docnums)
 
     def highlight(self, text: str, query: str) -> tuple[Span, ...]:
-        """All of `text` as spans, the words the query's words and phrases match marked."""
-        return highlight(text, QueryMatcher(parse_query(query)).find(text))
+        """All of `text` as spans, the words the query's words and phrases match marked (an unpaired
+        quote mark forgiven, as the search forgives it)."""
+        return highlight(text, QueryMatcher(parse_query(without_unpaired_quote(query))).find(text))
+
+    def complete(self, text: str, limit: int = LIMIT) -> tuple[Completion, ...]:
+        """Completions of a query as typed: its last word completed to words of the index in their
+        base form, or a filter's name (`organ:kaupunginh`), the ones most bulletins hold first."""
+        view = self._view()
+        return complete(text, view.searcher.reader(), view.shared.fields, limit)
+
+    def overview(self) -> Overview:
+        """What the index holds: bulletins, years, last update, deciding bodies, example searches."""
+        view = self._view()
+        if view.shared.overview is None:
+            view.shared.overview = overview(view.searcher.reader(), view.shared.fields, self.last_update())
+        return view.shared.overview
+
+    def last_update(self) -> datetime:
+        """When the index was last committed to (UTC)."""
+        return datetime.fromtimestamp(self._index.last_modified(), UTC)
 
     def _view(self) -> _View:
         """This thread's searcher, renewed when the index has changed, with the shared data of its
@@ -250,20 +282,23 @@ class BulletinSearch:
         one, a related result also the parts of compound query words that it holds."""
         fields = view.searcher.stored_fields(docnum)
         title, body = fields["title"], fields["body"]
-        text, found = body, matcher.find(body, parts=related)
+        start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
+        text, found = body[start:], matcher.find(body[start:], parts=related)
+        if not found and start:
+            text, found = body, matcher.find(body, parts=related)
         if not found:  # in the title only, the case's diary number, or an inflection no fragment of them shows
             text = "\n".join(value for value in (fields.get("case"), title, body) if value)
             found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
         matches = explain(matcher.find(title, parts=related) + found) if explained else ()
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
                    snippet=snippet(text, found), matches=matches,
-                   **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification")})
+                   **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification", "lang")})
 
 
 def _stored(fields: dict) -> StoredBulletin:
     return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
                           **{name: fields.get(name) for name in ("organ", "url", "source", "kind", "case", "classification",
-                                                                 "section")})
+                                                                 "section", "lang")})
 
 
 def _check(request: SearchRequest) -> None:

@@ -44,6 +44,8 @@ _TOKEN = re.compile(rf'{_CASE}|(?P<lead>-?(?:(?:{_FIELDS}):)?)"(?P<phrase>[^"]*)
 _FIELD = re.compile(rf"({_FIELDS}):", re.IGNORECASE)
 _OPERATORS = {"OR", "AND", "NOT"}  # a lone "-" is a dash between words, not an operator
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+# 23.11.2020 (day, month, year) and 11/2020 or 11.2020 (month, year), as Finnish writes dates
+_FINNISH_DATE = re.compile(r"(?:(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.|(?P<alone>[0-9]{1,2})[./])(?P<year>[0-9]{4})")
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,15 @@ class ParsedQuery:
     def positive_words(self) -> tuple[Word, ...]:
         """The words of the required terms, in query order: what highlighting marks."""
         return tuple(word for group in self.required for term in group for word in term.words)
+
+
+def without_unpaired_quote(text: str) -> str:
+    """`text` without its last quote mark when its quote marks do not pair up, so that a phrase left
+    open is searched as its words; else `text` as it is."""
+    marks = [at for at, char in enumerate(text) if char.translate(_QUOTES) == '"']
+    if len(marks) % 2 == 0:
+        return text
+    return " ".join(f"{text[:marks[-1]]} {text[marks[-1] + 1:]}".split())
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -258,12 +269,18 @@ def _date_filter(text: str, negated: bool) -> DateRange:
 
 
 def parse_day(text: str, last: bool = False) -> date:
-    """The first (or, with `last`, the last) day that `YYYY`, `YYYY-MM` or `YYYY-MM-DD` may mean."""
-    match = _DATE.fullmatch(text.strip())
-    if not match:
-        raise QueryError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", "not_a_date", text=text)
-    year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
+    """The first (or, with `last`, the last) day that a date may mean: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`,
+    or as Finnish writes dates, `D.M.YYYY` and `M/YYYY` (also `M.YYYY`)."""
+    iso, finnish = _DATE.fullmatch(text.strip()), _FINNISH_DATE.fullmatch(text.strip())
+    if iso:
+        year, month, day = iso[1], iso[2], iso[3]
+    elif finnish:
+        year, month, day = finnish["year"], finnish["month"] or finnish["alone"], finnish["day"]
+    else:
+        raise QueryError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (or D.M.YYYY, M/YYYY)", "not_a_date",
+                         text=text)
     try:
+        year, month = int(year), int(month or (12 if last else 1))
         if day is None:
             day = calendar.monthrange(year, month)[1] if last else 1
         return date(year, month, int(day))

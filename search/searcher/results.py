@@ -18,7 +18,8 @@ class SearchRequest:
     """A query with its filters, sort and page. `date_from`/`date_to` are inclusive; `organ`, `kind`
     and `classification` keep the bulletins of that name (without regard to case, as `organ:` in the
     query does). Without `related` only matches are listed, even when nothing matches (a feed follows
-    matches only)."""
+    matches only). Unless `verbatim`, the search forgives: an unpaired quote mark is dropped, and when
+    nothing matches the did-you-mean spelling is searched instead (see SearchResult.searched)."""
 
     query: str
     date_from: date | None = None
@@ -32,6 +33,7 @@ class SearchRequest:
     page_size: int = 10
     explain: bool = False
     related: bool = True
+    verbatim: bool = False
 
     @property
     def filters(self) -> dict[str, str | None]:
@@ -53,6 +55,8 @@ def spans_html(spans: tuple[Span, ...]) -> str:
 
 
 How = Literal["exact", "lemma", "compound", "part"]
+Correction = Literal["quote", "spelling"]
+CORRECTIONS: tuple[Correction, ...] = ("quote", "spelling")
 HOWS: tuple[How, ...] = ("exact", "lemma", "compound", "part")
 
 
@@ -84,11 +88,12 @@ class Hit:
     kind: str | None = None
     case: str | None = None
     classification: str | None = None
+    lang: str | None = None
 
     def to_dict(self) -> dict:
         data = {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
                 "related": self.related, "snippet": spans_html(self.snippet), "organ": self.organ, "kind": self.kind,
-                "case": self.case, "classification": self.classification, "url": self.url}
+                "case": self.case, "classification": self.classification, "url": self.url, "lang": self.lang}
         if self.matches:
             data["matches"] = [{"query_word": m.query_word, "bulletin_word": m.bulletin_word, "how": m.how}
                                for m in self.matches]
@@ -100,7 +105,8 @@ class SearchResult:
     """The answer to a SearchRequest. `total` bulletins match, and the facets count them; the
     `related_total` related results hold only some of the query words. The hits are matches, then
     (by relevance, on the last page of matches) related results; or, when nothing matches, related
-    results alone."""
+    results alone. When the search changed the query (`corrections`: `quote`, an unpaired quote mark
+    dropped; `spelling`, nothing matched so the `suggestion` was searched), the hits are for `searched`."""
 
     request: SearchRequest
     total: int
@@ -109,6 +115,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     seconds: float = 0.0
+    searched: str | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def only_related(self) -> bool:
@@ -125,7 +133,8 @@ class SearchResult:
         return {"query": self.request.query, "total": self.total, "related_total": self.related_total,
                 "page": self.request.page, "page_size": self.request.page_size, "sort": self.request.sort,
                 "hits": [hit.to_dict() for hit in self.hits], "facets": self.facets,
-                "suggestion": self.suggestion, "seconds": round(self.seconds, 4)}
+                "suggestion": self.suggestion, "searched": self.searched, "corrections": list(self.corrections),
+                "seconds": round(self.seconds, 4)}
 
 
 @dataclass(frozen=True)
@@ -145,9 +154,10 @@ class StoredBulletin:
     case: str | None = None
     classification: str | None = None
     section: str | None = None
+    lang: str | None = None
 
     def to_dict(self) -> dict:
         """The documented JSON object of `GET /api/bulletins/<id>`."""
         return {"id": self.id, "title": self.title, "date": self.date, "organ": self.organ, "kind": self.kind,
                 "case": self.case, "classification": self.classification, "section": self.section,
-                "url": self.url, "source": self.source, "body": self.body}
+                "url": self.url, "lang": self.lang, "source": self.source, "body": self.body}

@@ -14,11 +14,24 @@ SNIPPET_CHARS = 240
 LEAD_CHARS = 60
 ELLIPSIS = "…"
 _SPACE = re.compile(r"\s+")
+# What may stand between a title taken from the opening sentence and the text after it.
+_SENTENCE_GAP = re.compile(r"[\s.!?,;:…\"'”’»)\]]*")
 
 
 def highlight(text: str, found: list[Found]) -> tuple[Span, ...]:
     """All of `text` as spans, the found words marked."""
     return _spans(text, 0, len(text), found)
+
+
+def after_title(title: str, body: str) -> int:
+    """Where the text after the title begins when `body` opens with `title` (a title made of the
+    opening sentence, or of its first words, "…" where cut), so that a snippet need not repeat the
+    title; 0 when the body does not open so."""
+    head = title.removesuffix(ELLIPSIS).rstrip()
+    opening = len(body) - len(body.lstrip())
+    if not head or not body.startswith(head, opening):
+        return 0
+    return _SENTENCE_GAP.match(body, opening + len(head)).end()
 
 
 def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[Span, ...]:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from search import config
-from search.web import api, errors, feed, pages, security
+from search.web import api, errors, feed, pages, security, site
 from search.web.backend import Backend
 
 
@@ -24,6 +24,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["bulletins"] = Backend(config.index_dir(app.config.get("INDEX_DIR")))
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(feed.blueprint)
+    app.register_blueprint(site.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     errors.register(app)
     security.register(app)

@@ -8,7 +8,7 @@ from search.web import openapi
 from search.web.backend import searcher
 from search.web.errors import error_response
 from search.web.i18n import language, text
-from search.web.params import search_request
+from search.web.params import completion_request, search_request
 
 blueprint = Blueprint("api", __name__)
 
@@ -17,6 +17,19 @@ blueprint = Blueprint("api", __name__)
 def search():
     """The JSON twin of the search page: exactly `bulletins search --json`."""
     return jsonify(searcher().search(search_request(request.args)).to_dict())
+
+
+@blueprint.get("/suggest")
+def suggest():
+    """Completions of `q` as it is typed: the index's own words in base form (or a filter's names),
+    most bulletins first. With format=opensearch, the OpenSearch suggestions array a browser reads."""
+    text, size, opensearch = completion_request(request.args)
+    completions = searcher().complete(text, size)
+    if opensearch:
+        response = jsonify([text, [completion.query for completion in completions]])
+        response.mimetype = "application/x-suggestions+json"
+        return response
+    return jsonify({"query": text, "completions": [completion.to_dict() for completion in completions]})
 
 
 @blueprint.get("/bulletins/<bulletin_id>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from datetime import datetime
 
 from flask import request
 
@@ -16,16 +17,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip": "Siirry sisältöön",
         "other_language": "In English",
         "search_label": "Hae tiedotteista",
-        "search_hint": "Kirjoita sana missä tahansa muodossa, esimerkiksi kokeiluja tai hautomo.",
+        "search_hint": "Kirjoita sana missä tahansa taivutusmuodossa: haku löytää myös sen muut muodot.",
+        "help": "Hakuohjeet",
+        "help_lead": "Haku ymmärtää suomen kielen taivutuksen ja yhdyssanat. Näin rajaat ja tarkennat hakua.",
+        "help_query": "Haku",
+        "help_finds": "Löytää",
+        "help_filters": "Rajaukset ja järjestys",
+        "help_filters_text": "Hakutulosten vieressä voit rajata tuloksia vuoden, päättäjän ja lajin mukaan sekä "
+                             "järjestää ne osuvuuden tai päivämäärän mukaan. Päivämäärärajauksen voi kirjoittaa "
+                             "muodossa 2020, 11/2020 tai 23.11.2020. Voimassa olevat rajaukset näkyvät tulosten "
+                             "yläpuolella, ja ne voi poistaa yksitellen.",
+        "help_forgiving": "Kun haku ei onnistu sellaisenaan",
+        "help_forgiving_text": "Jos lainausmerkki jää parittomaksi, se jätetään pois ja haetaan sanoja. Jos mikään "
+                               "tiedote ei vastaa hakua ja sanalle löytyy todennäköinen oikeinkirjoitus, näytetään "
+                               "sen tulokset, ja alkuperäisen haun voi tehdä linkistä.",
+        "help_feed": "Haun voi tilata syötteenä (Atom) tulossivun alareunan linkistä, ja tulokset saa myös "
+                     "JSON-muodossa ohjelmien käyttöön.",
         "search_button": "Hae",
         "filters": "Rajaa hakua",
         "date_from": "Alkaen",
         "date_to": "Päättyen",
-        "date_hint": "VVVV, VVVV-KK tai VVVV-KK-PP",
+        "date_hint": "Esimerkiksi 2020, 11/2020 tai 23.11.2020",
         "sort": "Järjestys",
-        "sort_relevance": "Osuvin ensin",
-        "sort_newest": "Uusin ensin",
-        "sort_oldest": "Vanhin ensin",
+        "sort_relevance": "Osuvimmat",
+        "sort_newest": "Uusimmat",
+        "sort_oldest": "Vanhimmat",
         "apply": "Päivitä",
         "results": "Hakutulokset",
         "total_none": "Ei osumia",
@@ -33,6 +49,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "total_many": "{count} osumaa",
         "seconds": "({seconds} s)",
         "did_you_mean": "Tarkoititko",
+        "showing_for": "Näytetään tulokset haulle",
+        "search_instead": "Hae sen sijaan:",
+        "quote_dropped": "Haussa oli pariton lainausmerkki, joten se jätettiin pois. Haettiin sanoja: {query}",
+        "filters_active": "Voimassa olevat rajaukset",
+        "chip_year": "Vuosi: {value}",
+        "chip_from": "Alkaen {value}",
+        "chip_to": "Päättyen {value}",
+        "chip_organ": "Päättäjä: {value}",
+        "chip_kind": "Laji: {value}",
+        "chip_classification": "Tehtäväluokka: {value}",
+        "remove_all_filters": "Poista kaikki rajaukset",
+        "narrow": "Rajaa tuloksia",
+        "suggestions": "Ehdotukset",
+        "suggestions_one": "1 ehdotus. Valitse nuolinäppäimillä.",
+        "suggestions_many": "{count} ehdotusta. Valitse nuolinäppäimillä.",
+        "suggestion_bulletins": "{count} tiedotteessa",
         "related": "Tiedotetta, jossa olisivat kaikki hakusanat, ei löytynyt. Näytetään läheisiä tuloksia: "
                    "tiedotteita, joissa on osa hakusanoista.",
         "related_count_one": "1 läheinen tulos",
@@ -43,6 +75,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_empty": "Tällä sivulla ei ole tuloksia.",
         "first_page": "Siirry ensimmäiselle sivulle",
         "examples": "Esimerkkihakuja",
+        "collection": "Haussa on {count} tiedotetta vuosilta {first}–{last}.",
+        "collection_one_year": "Haussa on {count} tiedotetta vuodelta {first}.",
+        "collection_one": "Haussa on 1 tiedote vuodelta {first}.",
+        "updated": "Päivitetty {moment}.",
+        "organs": "Päättäjät",
+        "organs_more": "ja {count} muuta",
+        "opensearch": "Haku kaupungin päätöksiin ja tiedotteisiin: sana löytyy missä tahansa taivutusmuodossa.",
         "intro": "Haku ymmärtää suomen kielen taivutuksen ja yhdyssanat: ”kokeiluja” löytää myös "
                  "”kokeilu” ja ”kokeilujen”, ja ”hautomo” löytää ”yrityshautomopalvelujen”.",
         "year": "Vuosi",
@@ -87,12 +126,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_size": "Sivun koon pitää olla 1–{max}.",
         "param_query_length": "Haku on liian pitkä: enintään {max} merkkiä.",
         "param_query_missing": "Anna hakusana parametrissa q.",
-        "param_date": "Päivämäärä {value} ei kelpaa: käytä muotoa VVVV, VVVV-KK tai VVVV-KK-PP.",
+        "param_date": "Päivämäärä {value} ei kelpaa: kirjoita esimerkiksi 2020, 11/2020 tai 23.11.2020.",
         "param_date_range": "Alkupäivä on loppupäivän jälkeen.",
         "param_year": "Vuoden pitää olla nelinumeroinen, esimerkiksi 2024.",
         "param_name_length": "Parametrin {param} nimi on liian pitkä: enintään {max} merkkiä.",
         "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
         "param_flag": "Parametrin {param} pitää olla true tai false.",
+        "param_format": "Muodon pitää olla json tai opensearch.",
         # The query parser's messages (search.searcher.query), by their QueryError key
         "query_unbalanced_quotes": "Lainausmerkit eivät täsmää: fraasi tarvitsee myös loppulainausmerkin \"",
         "query_empty": "Tyhjä haku: kirjoita sana, jota haetaan",
@@ -104,7 +144,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query_date_negated": "Päivämäärärajausta ei voi kieltää; anna mukaan otettavat päivät, esimerkiksi date:2019..2021",
         "query_date_empty": "date: tarvitsee perään päivämäärän, esimerkiksi date:2020, date:2020-11 tai date:2019..2021",
         "query_date_backwards": "date:{text} päättyy ennen kuin alkaa",
-        "query_not_a_date": "”{text}” ei ole päivämäärä: käytä muotoa VVVV, VVVV-KK tai VVVV-KK-PP",
+        "query_not_a_date": "”{text}” ei ole päivämäärä: kirjoita esimerkiksi 2020, 11/2020, 23.11.2020 tai 2020-11-23",
         "query_impossible_date": "Mahdoton päivämäärä: {text}",
         "query_operator_alone": "{operator} tarvitsee sanan kummallekin puolelleen, esimerkiksi kokeilu {operator} hanke",
         "query_or_excluded": "OR ei voi yhdistää pois jätettävää sanaa: kirjoita se erikseen, "
@@ -119,16 +159,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip": "Skip to content",
         "other_language": "Suomeksi",
         "search_label": "Search the bulletins",
-        "search_hint": "Type a Finnish word in any form, for example kokeiluja or hautomo.",
+        "search_hint": "Type a Finnish word in any inflected form: the search also finds its other forms.",
+        "help": "Search help",
+        "help_lead": "The search understands Finnish inflection and compound words. This is how to narrow and "
+                     "refine a search.",
+        "help_query": "Search",
+        "help_finds": "Finds",
+        "help_filters": "Filters and order",
+        "help_filters_text": "Beside the results you can narrow them by year, deciding body and kind, and order them "
+                             "by relevance or date. Type a date filter as 2020, 11/2020 or 23.11.2020. The filters "
+                             "in force show above the results, and each can be removed.",
+        "help_forgiving": "When a search cannot be made as typed",
+        "help_forgiving_text": "An unpaired quote mark is left out and the words are searched. When no bulletin "
+                               "matches and a word has a likely spelling, its results are shown, with a link to the "
+                               "search as typed.",
+        "help_feed": "Follow a search as a feed (Atom) from the link below the results; the results are also "
+                     "available as JSON for programs.",
         "search_button": "Search",
         "filters": "Narrow the search",
         "date_from": "From",
         "date_to": "To",
-        "date_hint": "YYYY, YYYY-MM or YYYY-MM-DD",
+        "date_hint": "For example 2020, 11/2020 or 23.11.2020",
         "sort": "Order",
-        "sort_relevance": "Most relevant first",
-        "sort_newest": "Newest first",
-        "sort_oldest": "Oldest first",
+        "sort_relevance": "Most relevant",
+        "sort_newest": "Newest",
+        "sort_oldest": "Oldest",
         "apply": "Update",
         "results": "Results",
         "total_none": "No hits",
@@ -136,6 +191,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "total_many": "{count} hits",
         "seconds": "({seconds} s)",
         "did_you_mean": "Did you mean",
+        "showing_for": "Showing results for",
+        "search_instead": "Search instead for:",
+        "quote_dropped": "The search had an unpaired quote mark, so it was left out. Searched for the words: {query}",
+        "filters_active": "Filters in force",
+        "chip_year": "Year: {value}",
+        "chip_from": "From {value}",
+        "chip_to": "To {value}",
+        "chip_organ": "Decided by: {value}",
+        "chip_kind": "Kind: {value}",
+        "chip_classification": "Classification: {value}",
+        "remove_all_filters": "Remove all filters",
+        "narrow": "Narrow the results",
+        "suggestions": "Suggestions",
+        "suggestions_one": "1 suggestion. Use the arrow keys to choose.",
+        "suggestions_many": "{count} suggestions. Use the arrow keys to choose.",
+        "suggestion_bulletins": "in {count} bulletins",
         "related": "No bulletin holds every word of the search. Showing related results: bulletins that hold "
                    "some of the words.",
         "related_count_one": "1 related result",
@@ -146,6 +217,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_empty": "There are no results on this page.",
         "first_page": "Go to the first page",
         "examples": "Example searches",
+        "collection": "The search holds {count} bulletins from {first}–{last}.",
+        "collection_one_year": "The search holds {count} bulletins from {first}.",
+        "collection_one": "The search holds 1 bulletin from {first}.",
+        "updated": "Last updated {moment}.",
+        "organs": "Deciding bodies",
+        "organs_more": "and {count} more",
+        "opensearch": "Search a city's decisions and bulletins: a Finnish word is found in any inflected form.",
         "intro": "The search understands Finnish inflection and compound words: “kokeiluja” also finds "
                  "“kokeilu” and “kokeilujen”, and “hautomo” finds “yrityshautomopalvelujen”.",
         "year": "Year",
@@ -190,12 +268,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_size": "The page size must be 1–{max}.",
         "param_query_length": "The search is too long: at most {max} characters.",
         "param_query_missing": "Give the search words in parameter q.",
-        "param_date": "The date {value} is not valid: use YYYY, YYYY-MM or YYYY-MM-DD.",
+        "param_date": "The date {value} is not valid: type for example 2020, 11/2020 or 23.11.2020.",
         "param_date_range": "The start date is after the end date.",
         "param_year": "The year must have four digits, for example 2024.",
         "param_name_length": "The name in {param} is too long: at most {max} characters.",
         "param_sort": "The order must be relevance, newest or oldest.",
         "param_flag": "Parameter {param} must be true or false.",
+        "param_format": "The format must be json or opensearch.",
     },
 }
 
@@ -227,6 +306,14 @@ def number(lang: str, value: float | int, decimals: int = 0) -> str:
     if lang == "fi":
         written = written.replace(",", "\u00a0").replace(".", ",")
     return written
+
+
+def moment(lang: str, when: datetime) -> str:
+    """A moment in the server's time zone, to the minute: `2.12.2025 klo 14.05`, `2 December 2025, 14:05`."""
+    local = when.astimezone()
+    if lang == "fi":
+        return f"{local.day}.{local.month}.{local.year} klo {local.hour}.{local.minute:02d}"
+    return f"{local.day} {MONTHS[lang][local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
 def long_date(lang: str, iso: str) -> str:

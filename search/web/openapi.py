@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.searcher.results import HOWS, SORTS
-from search.web.params import DEFAULT_PAGE_SIZE, FEED_SIZE, SEARCH_PARAMS
+from search.searcher.results import CORRECTIONS, HOWS, SORTS
+from search.web.params import COMPLETION_PARAMS, DEFAULT_PAGE_SIZE, FEED_SIZE, SEARCH_PARAMS
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -16,7 +16,7 @@ SCHEMAS: dict[str, dict] = {
                        "requested order; by relevance, related results follow them on the last page of matches. "
                        "When nothing matches, the hits are related results.",
         "required": ["query", "total", "related_total", "page", "page_size", "sort", "hits", "facets",
-                     "suggestion", "seconds"],
+                     "suggestion", "searched", "corrections", "seconds"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
@@ -32,13 +32,19 @@ SCHEMAS: dict[str, dict] = {
                                                         "{\"Kaupunginhallitus\": 2}, \"kind\": {\"decision\": 3}}.",
                        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
             "suggestion": {**_NULLABLE_STRING, "description": "A spelling that finds more (did you mean)."},
+            "searched": {**_NULLABLE_STRING, "description": "The query the hits are for when the search changed "
+                                                            "it (see corrections); null when it searched `query`."},
+            "corrections": {"type": "array", "items": {"type": "string", "enum": list(CORRECTIONS)},
+                            "description": "How the search changed the query, unless verbatim: quote (an unpaired "
+                                           "quote mark was dropped), spelling (nothing matched, so the suggestion "
+                                           "was searched)."},
             "seconds": {"type": "number", "description": "Time the search took."},
         },
     },
     "Hit": {
         "type": "object",
         "required": ["id", "title", "date", "score", "related", "snippet", "organ", "kind", "case", "classification",
-                     "url"],
+                     "url", "lang"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
@@ -54,6 +60,8 @@ SCHEMAS: dict[str, dict] = {
             "case": {**_NULLABLE_STRING, "description": "The diary number, e.g. HEL 2021-009631."},
             "classification": {**_NULLABLE_STRING, "description": "The subject class, e.g. Kilpailutus."},
             "url": {**_NULLABLE_STRING, "description": "The original bulletin, when known."},
+            "lang": {**_NULLABLE_STRING, "description": "The bulletin's language when its source gives it (fi, sv); "
+                                                        "otherwise it is Finnish."},
             "matches": {"type": "array", "description": "With explain=true: why the hit came up.",
                         "items": {"$ref": "#/components/schemas/Match"}},
         },
@@ -70,8 +78,8 @@ SCHEMAS: dict[str, dict] = {
     },
     "Bulletin": {
         "type": "object",
-        "required": ["id", "title", "date", "organ", "kind", "case", "classification", "section", "url", "source",
-                     "body"],
+        "required": ["id", "title", "date", "organ", "kind", "case", "classification", "section", "url", "lang",
+                     "source", "body"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
@@ -84,11 +92,34 @@ SCHEMAS: dict[str, dict] = {
             "classification": {**_NULLABLE_STRING, "description": "The subject class, e.g. Kilpailutus."},
             "section": {**_NULLABLE_STRING, "description": "The number of its § in the minutes."},
             "url": _NULLABLE_STRING,
+            "lang": {**_NULLABLE_STRING, "description": "The bulletin's language when its source gives it (fi, sv)."},
             "source": {"type": "string", "description": "Where in the corpus it was read: file:line, or "
                                                         "file: entry N in an API response."},
             "body": {"type": "string", "description": "The whole text, plain: paragraphs apart by a blank line; "
                                                       "a paragraph of one line beginning with ## to ###### and a "
                                                       "space is a heading."},
+        },
+    },
+    "Completions": {
+        "type": "object",
+        "required": ["query", "completions"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string", "description": "The text that was completed."},
+            "completions": {"type": "array", "description": "Most bulletins first.",
+                            "items": {"$ref": "#/components/schemas/Completion"}},
+        },
+    },
+    "Completion": {
+        "type": "object",
+        "required": ["query", "word", "bulletins"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string", "description": "The whole query with its last word completed."},
+            "word": {"type": "string", "description": "The completed word in its base form "
+                                                      "(kaupunginhallituksen → kaupunginhallitus), or a name."},
+            "bulletins": {"type": "integer", "minimum": 0,
+                          "description": "How many bulletins hold the word (in any inflection) or the name."},
         },
     },
     "Health": {
@@ -132,6 +163,15 @@ def document() -> dict:
                 "operationId": "search", "summary": "Search the bulletins",
                 "parameters": search_parameters(),
                 "responses": {"200": _json("SearchResult", "One page of hits."), "400": _BAD, "503": _NO_INDEX}}},
+            "/api/suggest": {"get": {
+                "operationId": "suggest", "summary": "Complete a query as it is typed",
+                "parameters": [{"name": p.name, "in": "query", "required": False, "description": p.description,
+                                "schema": p.schema} for p in COMPLETION_PARAMS],
+                "responses": {"200": {"description": "The completions; with format=opensearch the array "
+                                                     "[query, [completed queries]].",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Completions"}},
+                                                  "application/x-suggestions+json": {"schema": {"type": "array"}}}},
+                              "400": _BAD, "503": _NO_INDEX}}},
             "/api/bulletins/{id}": {"get": {
                 "operationId": "bulletin", "summary": "One whole bulletin", "parameters": [_ID],
                 "responses": {"200": _json("Bulletin", "The bulletin."),

@@ -8,35 +8,81 @@ from dataclasses import dataclass
 from functools import partial
 
 from flask import Blueprint, Flask, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from search.corpus import HEADING_MARKS
 from search.errors import QueryError
+from search.searcher.filters import FACETS
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
 from search.web.backend import searcher
 from search.web.errors import describe, error_response
-from search.web.i18n import LANGUAGES, MESSAGES, language, long_date, number, text
+from search.web.help import ROWS
+from search.web.i18n import LANGUAGES, MESSAGES, language, long_date, moment, number, text
 from search.web.params import CARRIED, ParamError, search_request, search_words
 
 blueprint = Blueprint("pages", __name__)
 
-EXAMPLES = ("kokeiluja", "kaupunginhallituksen", "hautomo", "maahanmuutto", "kansainväliset osaajat")
-FORM_FIELDS = ("q", "from", "to", "year", "sort", "size")
+FORM_FIELDS = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size")
+# The filters a search page can have, in the order their chips show.
+FILTERS = ("year", "from", "to", "organ", "kind", "classification")
+# Deciding bodies the start page names; the rest it counts.
+START_ORGANS = 12
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A filter in force, as a person reads it (`field`, `value`), and the link that removes it."""
+
+    field: str
+    value: str
+    remove: str
 
 
 @blueprint.get("/")
 def search_page():
-    """The search box; for a query, its hits with facets and pages, or the error inline (400)."""
+    """The search box with what the index holds; for a query, its hits with facets and pages, or the
+    error inline (400). Filters in force show as chips that remove them."""
     form = {name: request.args.get(name, "").strip()[:MAX_QUERY_CHARS] for name in FORM_FIELDS}
     if not form["q"]:
-        return render_template("search.html", form=form, result=None, error=None)
+        return render_template("search.html", form=form, result=None, error=None, overview=searcher().overview())
     try:
         result = searcher().search(search_request(request.args))
     except QueryError as error:
         return render_template("search.html", form=form, result=None, error=describe(error, language()),
-                               error_param=getattr(error, "param", "q")), 400
-    return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result))
+                               error_param=getattr(error, "param", "q"), chips=chips()), 400
+    overview = searcher().overview() if not result.hits else None  # its examples, for a search that found nothing
+    return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result),
+                           chips=chips(), overview=overview)
+
+
+@blueprint.get("/help")
+def help_page():
+    """How to search: the query language by example, filters, forgiving searches, feeds."""
+    return render_template("help.html", rows=ROWS[language()], form={"q": ""})
+
+
+def chips() -> list[Chip]:
+    """The filters of this request that are in force, each with the link that removes it."""
+    lang = language()
+    found = []
+    for name in FILTERS:
+        value = " ".join(request.args.get(name, "").split())[:MAX_QUERY_CHARS]
+        if value:
+            shown = kind_label(lang, value) if name == "kind" else value
+            found.append(Chip(name, shown, url_for("pages.search_page", **carried(**{name: None, "page": None}))))
+    return found
+
+
+def facets_shown(result: SearchResult) -> list[str]:
+    """The facets a results page shows: those with values, and those chosen (to undo the choice)."""
+    chosen = {**result.request.filters, "year": result.request.year}
+    return [name for name in FACETS if result.facets.get(name) or chosen.get(name)]
+
+
+def remove_all_url() -> str:
+    """This search without any of its filters."""
+    return url_for("pages.search_page", **carried(page=None, **{name: None for name in FILTERS}))
 
 
 @blueprint.get("/bulletins/<bulletin_id>")
@@ -153,6 +199,13 @@ def kind_label(lang: str, kind: str) -> str:
     return text(lang, key) if key in MESSAGES[lang] else kind
 
 
+def lang_of(page_lang: str, text_lang: str | None = "fi") -> Markup:
+    """` lang="…"` for text in another language than the page (a bulletin's text is Finnish unless its
+    source says otherwise), so that a screen reader pronounces it right; nothing in the page's own."""
+    text_lang = text_lang or "fi"
+    return Markup(f' lang="{escape(text_lang)}"') if text_lang != page_lang else Markup("")
+
+
 def register_template_helpers(app: Flask) -> None:
     """Give every template the language, its messages and the link helpers."""
 
@@ -161,9 +214,10 @@ def register_template_helpers(app: Flask) -> None:
         lang = language()
         return {"lang": lang, "_": partial(text, lang), "number": partial(number, lang),
                 "long_date": partial(long_date, lang), "carried": carried, "sorts": SORTS,
-                "switch_language_url": switch_language_url, "home_url": home_url, "examples": EXAMPLES,
+                "switch_language_url": switch_language_url, "home_url": home_url, "remove_all_url": remove_all_url,
                 "safe_link": safe_link, "spans_html": spans_html, "max_query_chars": MAX_QUERY_CHARS,
-                "kind_label": partial(kind_label, lang),
+                "kind_label": partial(kind_label, lang), "moment": partial(moment, lang),
+                "lang_of": partial(lang_of, lang), "start_organs": START_ORGANS, "facets_shown": facets_shown,
                 "other_lang": LANGUAGES[1 - LANGUAGES.index(lang)]}
 
     @app.template_filter("highlighted")

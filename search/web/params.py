@@ -17,7 +17,8 @@ MAX_NAME_CHARS = 200
 MAX_PAGE = 10_000
 FEED_SIZE = 20
 
-DATE_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"  # what `parse_day` reads
+# What `parse_date` reads: ISO dates and Finnish ones (23.11.2020, 11/2020), a comma for a dot
+DATE_PATTERN = r"^([0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?|([0-9]{1,2}[.,])?[0-9]{1,2}[./,][0-9]{4})$"
 _YEAR = re.compile(r"^\d{4}$")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -37,10 +38,11 @@ SEARCH_PARAMS: tuple[Param, ...] = (
                "`\"a phrase\"`, `prefix*`, `title:word`, `date:2019..2021`, `organ:kaupunginhallitus`, "
                "`kind:decision`, a diary number (`HEL 2021-009631`).",
           {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}),
-    Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.",
+    Param("from", "Earliest bulletin date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD, or as Finnish writes dates, "
+                  "M/YYYY or D.M.YYYY (a comma may stand for the dot, as a phone's number pad has it).",
           {"type": "string", "pattern": DATE_PATTERN}),
-    Param("to", "Latest bulletin date, inclusive to the end of the year or month given: "
-                "YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string", "pattern": DATE_PATTERN}),
+    Param("to", "Latest bulletin date, inclusive to the end of the year or month given: YYYY, YYYY-MM or "
+                "YYYY-MM-DD, or M/YYYY or D.M.YYYY.", {"type": "string", "pattern": DATE_PATTERN}),
     Param("year", "Only bulletins of this year (the year facet).",
           {"type": "integer", "minimum": 1000, "maximum": 9999}),
     Param("organ", "Only bulletins of this deciding body (the organ facet): the whole name, without regard to case.",
@@ -55,12 +57,29 @@ SEARCH_PARAMS: tuple[Param, ...] = (
                                      "default": DEFAULT_PAGE_SIZE}),
     Param("explain", "Add to each hit the words that matched and how (exact, lemma, compound, part).",
           {"type": "boolean", "default": False}),
+    Param("verbatim", "Search the query exactly as typed: an unpaired quote mark is an error (400), and a "
+                      "misspelt word is only suggested, never searched instead.",
+          {"type": "boolean", "default": False}),
+    Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
+          {"type": "string", "enum": ["fi", "en"]}),
+)
+
+COMPLETION_SIZE, MAX_COMPLETION_SIZE = 8, 20
+COMPLETION_PARAMS: tuple[Param, ...] = (
+    Param("q", "The query as typed so far: its last word (or the name after organ:, kind:, classification:) "
+               "is completed. Empty, or ending in a space, completes nothing.",
+          {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+    Param("size", "Completions at most.", {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETION_SIZE,
+                                           "default": COMPLETION_SIZE}),
+    Param("format", "json: an object with the completions; opensearch: the OpenSearch suggestions array "
+                    "[query, [completed queries]] that browsers read.",
+          {"type": "string", "enum": ["json", "opensearch"], "default": "json"}),
     Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
           {"type": "string", "enum": ["fi", "en"]}),
 )
 
 # The parameters a search page links carry along (to the bulletin page and back, between pages).
-CARRIED = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size", "lang")
+CARRIED = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size", "verbatim", "lang")
 
 
 class ParamError(QueryError):
@@ -88,7 +107,18 @@ def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort:
     names = {field: parse_name(args.get(field, ""), field) for field in FILTER_FIELDS}
     return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")), **names,
                          sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
-                         explain=flag(args, "explain"), related=related)
+                         explain=flag(args, "explain"), related=related, verbatim=flag(args, "verbatim"))
+
+
+def completion_request(args: MultiDict) -> tuple[str, int, bool]:
+    """The text to complete, how many completions at most, and whether the OpenSearch array is asked for."""
+    text = args.get("q", "")
+    if len(text) > MAX_QUERY_CHARS:
+        raise ParamError("q", "param_query_length", max=MAX_QUERY_CHARS)
+    form = args.get("format", "").strip() or "json"
+    if form not in ("json", "opensearch"):
+        raise ParamError("format", "param_format")
+    return text, integer(args, "size", COMPLETION_SIZE, MAX_COMPLETION_SIZE, "param_size"), form == "opensearch"
 
 
 def search_words(args: MultiDict) -> str:
@@ -100,12 +130,13 @@ def search_words(args: MultiDict) -> str:
 
 
 def parse_date(value: str, param: str, *, end: bool) -> date | None:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as its first day, or its last day when `end`; None if empty."""
+    """A date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `M/YYYY`, `D.M.YYYY`) as its first day, or its last day
+    when `end`; None if empty. A comma stands for a dot: a phone's decimal pad has only one of the two."""
     value = value.strip()
     if not value:
         return None
     try:
-        return parse_day(value, last=end)
+        return parse_day(value.replace(",", "."), last=end)
     except QueryError:
         raise ParamError(param, "param_date", value=value[:40]) from None
 
