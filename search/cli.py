@@ -13,7 +13,7 @@ from search import config
 from search.errors import BulletinsError
 from search.finnish import check_voikko
 from search.index.progress import progress_for
-from search.index.stats import index_stats
+from search.index.stats import bulletin_count, index_stats
 from search.index.watch import CorpusWatcher
 from search.index.writer import IndexReport, update_index
 from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult
@@ -207,13 +207,16 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
 
     Exit status: 0 (also when nothing is found), 1 on a bad query or a missing index, 2 on bad usage.
     """
-    searcher = BulletinSearch(config.index_dir(index))
-    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, sort=sort,
-                                           page=page, page_size=limit, explain=explain))
+    index_path = config.index_dir(index)
+    result = BulletinSearch(index_path).search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to,
+                                                             sort=sort, page=page, page_size=limit, explain=explain))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    _print_result(result)
+    else:
+        _print_result(result)
+    if not result.total and bulletin_count(index_path) == 0:
+        click.echo(f"The index in {index_path} holds no bulletins: add .txt or .jsonl bulletins to the corpus folder "
+                   "and run `bulletins index`.", err=True)
 
 
 def _print_result(result: SearchResult) -> None:

@@ -15,6 +15,7 @@ from whoosh.writing import CLEAR, LockError, SegmentWriter
 
 from search.corpus import CorpusReader, Problem
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
+from search.index.columns import column
 from search.index.documents import to_document, with_terms
 from search.index.lock import index_lock
 from search.index.parallel import SegmentWorkers, commit_with
@@ -115,7 +116,7 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
 def stored_hashes(ix: FileIndex) -> dict[str, str]:
     """The content hash of every bulletin in the index, by id."""
     with ix.reader() as reader:
-        ids, hashes = reader.column_reader("id"), reader.column_reader("content_hash")
+        ids, hashes = column(reader, "id"), column(reader, "content_hash")
         return {ids[docnum]: hashes[docnum].decode("ascii") for docnum in reader.all_doc_ids()}
 
 

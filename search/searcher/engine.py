@@ -24,6 +24,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from search.errors import QueryError
+from search.index.columns import column
 from search.index.store import open_index
 from search.searcher.citations import References, rerank_by_citations
 from search.searcher.evaluate import Evaluator
@@ -50,7 +51,7 @@ class _Generation:
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
-        years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
+        years, dates = column(reader, "year"), column(reader, "date", translate=True)
         self.years = {docnum: years[docnum] for docnum in self.terms.live}
         self.dates = {docnum: dates[docnum].date() for docnum in self.terms.live}
         self.lead_stats = LeadStats(reader)

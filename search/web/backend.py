@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from search.index.stats import bulletin_count
 from search.searcher import BulletinSearch
 
 
@@ -30,6 +31,11 @@ class Backend:
 def searcher() -> BulletinSearch:
     """The current app's BulletinSearch."""
     return current_app.extensions["bulletins"].get()
+
+
+def index_is_empty() -> bool:
+    """Whether the current app's index holds no bulletins (or does not exist yet)."""
+    return bulletin_count(current_app.extensions["bulletins"].index_dir) == 0
 
 
 def open_search(app: Flask) -> None:

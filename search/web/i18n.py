@@ -65,6 +65,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "Tämä osoite ei tue pyynnön menetelmää.",
         "unavailable": "Haku ei ole juuri nyt käytettävissä",
         "index_missing": "Hakemistoa ei ole vielä rakennettu. Aja ensin komento: bulletins index",
+        "empty_index": "Hakemistossa ei ole vielä yhtään tiedotetta. Lisää tiedotteita (.txt- tai .jsonl-tiedostoja) "
+                       "korpuskansioon ja päivitä hakemisto komennolla bulletins index, tai käynnistä palvelu "
+                       "komennolla bulletins serve --watch, joka lisää ne itse.",
         "server_error": "Palvelussa tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.",
         "feed_title": "Tiedotehaku: {query}",
         "param_not_integer": "Parametrin {param} pitää olla kokonaisluku.",
@@ -151,6 +154,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "This address does not support the request's method.",
         "unavailable": "Search is not available right now",
         "index_missing": "The index has not been built yet. First run: bulletins index",
+        "empty_index": "The index holds no bulletins yet. Add bulletins (.txt or .jsonl files) to the corpus folder "
+                       "and update the index with bulletins index, or run the service with bulletins serve --watch, "
+                       "which adds them by itself.",
         "server_error": "The service hit an unexpected error. Please try again in a moment.",
         "feed_title": "Bulletin search: {query}",
         "param_not_integer": "Parameter {param} must be a whole number.",

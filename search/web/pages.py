@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from search.errors import QueryError
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
-from search.web.backend import searcher
+from search.web.backend import index_is_empty, searcher
 from search.web.errors import describe, error_response
 from search.web.i18n import LANGUAGES, language, long_date, number, text
 from search.web.params import CARRIED, ParamError, search_request, search_words
@@ -28,13 +28,14 @@ def search_page():
     """The search box; for a query, its hits with facets and pages, or the error inline (400)."""
     form = {name: request.args.get(name, "").strip()[:MAX_QUERY_CHARS] for name in FORM_FIELDS}
     if not form["q"]:
-        return render_template("search.html", form=form, result=None, error=None)
+        return render_template("search.html", form=form, result=None, error=None, empty=index_is_empty())
     try:
         result = searcher().search(search_request(request.args))
     except QueryError as error:
         return render_template("search.html", form=form, result=None, error=describe(error, language()),
                                error_param=getattr(error, "param", "q")), 400
-    return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result))
+    return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result),
+                           empty=not result.total and index_is_empty())
 
 
 @blueprint.get("/bulletins/<bulletin_id>")
