@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import Bulletin, PartialDate, Problem, read_file
+from search.corpus import Bulletin, PartialDate, Problem, max_bytes, read_file
 
 GOOD = {
     "id": "kko-2020-15",
@@ -227,3 +227,48 @@ def test_large_file_is_streamed_in_little_memory(tmp_path):
         tracemalloc.stop()
     assert count == 2_000
     assert peak < path.stat().st_size / 20
+
+
+def test_a_deeply_nested_line_is_broken_json_and_the_next_line_is_read(tmp_path):
+    nested = "[" * 100_000 + "]" * 100_000
+    problem, bulletin = read(write(tmp_path, nested, line()))
+    assert str(problem) == "data.jsonl:1: broken JSON (nested too deeply)"
+    assert bulletin.id == GOOD["id"]
+
+
+def test_a_number_too_long_to_convert_is_broken_json(tmp_path):
+    problem = only_problem(tmp_path, '{"id": ' + "7" * 5000 + "}")
+    assert problem.reason.startswith("broken JSON (Exceeds the limit (4300 digits) for integer string conversion")
+
+
+def test_a_line_over_the_size_limit_is_skipped_unread_and_the_next_is_read(tmp_path):
+    long_body = line(id="pitka", body="Kaupunginvaltuusto päätti asiasta. " * 600)
+    assert round(len(long_body.encode()) / 1024) == 22
+    path = write(tmp_path, line(id="a"), long_body, line(id="b"))
+    first, skipped, last = read_file(path, tmp_path, limit=max_bytes(0.01))
+    assert (first.id, last.id) == ("a", "b")
+    assert str(skipped) == ("data.jsonl:2: bulletin of 22 kB is larger than the limit of 0.01 MB: skipped "
+                            "(--max-bulletin-mb raises the limit)")
+
+
+def test_a_line_exactly_at_the_size_limit_is_read(tmp_path):
+    text = line()
+    [bulletin] = read_file(write(tmp_path, text), tmp_path, limit=len(text.encode()))
+    assert bulletin.id == GOOD["id"]
+    [problem] = read_file(write(tmp_path, text), tmp_path, limit=len(text.encode()) - 1)
+    assert "is larger than the limit" in problem.reason
+
+
+def test_control_characters_are_removed_from_the_text_fields(tmp_path):
+    text = line(title="Kokeilu\u001b[31m alkaa\u0000", body="Ensimmäinen\u0001 rivi\r\ntoinen\trivi\u0085kolmas",
+                organ="Kaupunginhallitus\u0007")
+    [bulletin] = read(write(tmp_path, text))
+    assert bulletin.title == "Kokeilu[31m alkaa"
+    assert bulletin.body == "Ensimmäinen rivi\ntoinen\trivi\nkolmas"
+    assert bulletin.organ == "Kaupunginhallitus"
+
+
+def test_a_date_in_other_digits_than_ascii_is_refused(tmp_path):
+    for date in ("１２３４-01", "٢٠٢٠-01", "2020-０1"):
+        problem = only_problem(tmp_path, line(date=date))
+        assert problem.reason == f"not a date of the form YYYY-MM or YYYY-MM-DD in ASCII digits: {date!r}"

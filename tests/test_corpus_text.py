@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, read_file
+from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, max_bytes, read_file
 from search.corpus.text import TITLE_LENGTH, derive_title, first_sentence
 
 SEEDS = Path(__file__).parent.parent / "corpus"
@@ -219,3 +219,25 @@ def test_long_title_cut_drops_a_dangling_comma():
 def test_title_of_one_endless_word_is_cut_hard():
     title = derive_title("A" + "a" * 300)
     assert title == "A" + "a" * (TITLE_LENGTH - 1) + "…"
+
+
+def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path):
+    path = write(tmp_path, "iso.txt", "date 2021-05 " + "Kaupunginvaltuusto päätti asiasta. " * 600)
+    assert round(path.stat().st_size / 1024) == 22
+    [problem] = read_file(path, tmp_path, limit=max_bytes(0.01))
+    assert str(problem) == ("iso.txt:1: bulletin of 22 kB is larger than the limit of 0.01 MB: skipped "
+                            "(--max-bulletin-mb raises the limit)")
+    assert read_file(path, tmp_path, limit=path.stat().st_size).__next__().id == "iso"
+
+
+def test_a_date_in_other_digits_than_ascii_is_refused(tmp_path):
+    for date in ("１２３４-01", "٢٠٢٠-01"):
+        problem = read_one(write(tmp_path, "a.txt", f"date {date} Kokeilu alkaa."))
+        assert problem.reason == f"not a date of the form YYYY-MM or YYYY-MM-DD in ASCII digits: {date!r}"
+
+
+def test_control_characters_are_removed_and_line_breaks_kept(tmp_path):
+    text = "date 2020-01\r\nKokeilu \x1b[31malkaa\x00 nyt.\r\n\r\nToinen\x0ckappale\x01 ja\x1fkolmas.\r\n"
+    bulletin = read_one(write(tmp_path, "a.txt", text))
+    assert bulletin.body == "Kokeilu [31malkaa nyt.\n\nToinen\nkappale ja kolmas."
+    assert bulletin.title == "Kokeilu [31malkaa nyt"
