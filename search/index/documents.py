@@ -32,6 +32,11 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
     return {name: value for name, value in document.items() if value is not None}
 
 
+def text_size(document: dict[str, Any]) -> int:
+    """About how much text `document` holds, in characters: what its analysis costs grows with it."""
+    return len(document["exact"])
+
+
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with its exact and parts text replaced by their term lists, as the Whoosh writer
     takes them, and for search feedback, as columns: the lemmas of its lead, the precedents it cites
