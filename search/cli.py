@@ -4,12 +4,14 @@ import contextlib
 import json
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from search import config
+from search.corpus import MAX_BULLETIN_MB, max_bytes
 from search.errors import BulletinsError
 from search.finnish import check_voikko
 from search.index.progress import progress_for
@@ -39,6 +41,14 @@ def main() -> None:
     check_voikko()
 
 
+def max_bulletin_option(command: Callable) -> Callable:
+    """The --max-bulletin-mb option: bulletins larger than this are skipped."""
+    return click.option("--max-bulletin-mb", "max_mb", default=MAX_BULLETIN_MB, show_default=True,
+                        envvar="BULLETINS_MAX_BULLETIN_MB", type=click.FloatRange(0, min_open=True),
+                        help="Skip (and report) a bulletin larger than this many MB: a .txt file, or a line of a "
+                             ".jsonl file.  [env: BULLETINS_MAX_BULLETIN_MB]")(command)
+
+
 @main.command("index")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of bulletins (.txt, .jsonl) to index.  [default: $BULLETINS_CORPUS or ./corpus]")
@@ -46,18 +56,21 @@ def main() -> None:
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 @click.option("--rebuild", is_flag=True, help="Build the index from scratch instead of updating it.")
 @click.option("--strict", is_flag=True, help="Exit with status 3 if any bulletin was skipped.")
-def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool) -> None:
+@max_bulletin_option
+def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool, max_mb: float) -> None:
     """Update the index from the corpus: add new bulletins, re-index changed ones, delete removed ones.
 
-    A bulletin that cannot be read is skipped and reported on stderr as `file:line: reason`; the
-    others are indexed. Readers see the old index until the new one is committed, and a run that is
-    interrupted leaves the old index as it was.
+    A bulletin that cannot be read, or is larger than --max-bulletin-mb, is skipped and reported on
+    stderr as `file:line: reason`; the others are indexed. Only regular files are read (a link to
+    one too). Readers see the old index until the new one is committed, and a run that is
+    interrupted leaves the old index as it was; the next run removes what it left behind.
 
     Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
     index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
     """
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
-    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path))
+    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path),
+                          limit=max_bytes(max_mb))
     for problem in report.problems:
         click.echo(str(problem), err=True)
     click.echo(f"{corpus_path} → {index_path}: {report.summary()}")
@@ -94,15 +107,18 @@ def _show_error(error: BulletinsError) -> None:
               help="Folder of bulletins to watch.  [default: $BULLETINS_CORPUS or ./corpus]")
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
-def watch_command(corpus: Path | None, index: Path | None) -> None:
+@max_bulletin_option
+def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> None:
     """Keep the index current: update it now, then within about 2 seconds whenever bulletins are
     added, changed or removed in the corpus folder. Stop with Ctrl-C.
 
     Each update prints a summary line; bulletins that cannot be read are reported on stderr as
-    `file:line: reason`. An error (say, the corpus folder is gone) is printed and watching goes on.
+    `file:line: reason`. An update that fails (say, the corpus folder is gone) is printed, leaves
+    the index as it was and is tried again on the next change: watching goes on.
     """
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
-    with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error):
+    with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error,
+                       limit=max_bytes(max_mb)):
         click.echo(f"Watching {corpus_path} for changes to index into {index_path}; Ctrl-C stops.")
         try:
             threading.Event().wait()
@@ -123,24 +139,27 @@ def watch_command(corpus: Path | None, index: Path | None) -> None:
                    "in the corpus show in searches within seconds.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads, each with its own Voikko handle.")
-def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int) -> None:
+@max_bulletin_option
+def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int,
+                  max_mb: float) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
     Runs the waitress WSGI server until Ctrl+C. The server reads the index as it is: new bulletins
     indexed while it runs (by `bulletins index`, `bulletins watch` or --watch) show in searches at
-    once, without a restart.
+    once, without a restart. With --watch, /api/health also tells how the watching goes.
     """
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
     from search.web.server import addresses, make_server, run
 
     index_path = config.index_dir(index)
-    app = create_app({"INDEX_DIR": index_path})
+    watcher = CorpusWatcher(config.corpus_dir(corpus), index_path, on_update=_show_update, on_error=_show_error,
+                            limit=max_bytes(max_mb))
+    app = create_app({"INDEX_DIR": index_path}, watcher if watch else None)
     try:
         server = make_server(app, host, port, threads)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    watcher = CorpusWatcher(config.corpus_dir(corpus), index_path, on_update=_show_update, on_error=_show_error)
     with watcher if watch else contextlib.nullcontext():
         if not watch:
             try:

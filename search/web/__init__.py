@@ -8,20 +8,22 @@ from typing import Any
 from flask import Flask
 
 from search import config
+from search.index.watch import CorpusWatcher
 from search.web import api, errors, feed, pages, security
 from search.web.backend import Backend
 
 
-def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+def create_app(settings: Mapping[str, Any] | None = None, watcher: CorpusWatcher | None = None) -> Flask:
     """A Flask app over the index at `settings["INDEX_DIR"]` (default: $BULLETINS_INDEX, else ./index).
 
-    Other settings are Flask's own (`TESTING`, …). Debug mode stays off unless a test turns it on."""
+    `watcher`, the watcher keeping the index current (if any), is reported on by /api/health. Other
+    settings are Flask's own (`TESTING`, …). Debug mode stays off unless a test turns it on."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
     app.config.update(settings or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    app.extensions["bulletins"] = Backend(config.index_dir(app.config.get("INDEX_DIR")))
+    app.extensions["bulletins"] = Backend(config.index_dir(app.config.get("INDEX_DIR")), watcher)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(feed.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
