@@ -139,8 +139,19 @@ def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> Non
                    "in the corpus show in searches within seconds.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads, each with its own Voikko handle.")
+@click.option("--base-url", envvar="BULLETINS_BASE_URL", metavar="URL",
+              help="The address people reach the service at (https://haku.example.fi): the feeds' links and ids "
+                   "are built from it. Without it, links use the address the request was sent to.  "
+                   "[env: BULLETINS_BASE_URL]")
+@click.option("--trusted-proxy", envvar="BULLETINS_TRUSTED_PROXY", metavar="ADDRESS",
+              help="The address of a reverse proxy in front of the server (* for any): the X-Forwarded-* headers "
+                   "of its requests are believed, those of anyone else dropped.  [env: BULLETINS_TRUSTED_PROXY]")
+@click.option("--trusted-proxy-headers", envvar="BULLETINS_TRUSTED_PROXY_HEADERS", metavar="HEADERS",
+              help="The headers of the trusted proxy to believe, separated by spaces.  [default: x-forwarded-for "
+                   "x-forwarded-host x-forwarded-proto x-forwarded-port; env: BULLETINS_TRUSTED_PROXY_HEADERS]")
 @max_bulletin_option
 def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, threads: int,
+                  base_url: str | None, trusted_proxy: str | None, trusted_proxy_headers: str | None,
                   max_mb: float) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
@@ -150,16 +161,22 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
     """
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
-    from search.web.server import addresses, make_server, run
+    from search.web.server import PROXY_HEADERS, addresses, make_server, run
 
     index_path = config.index_dir(index)
     watcher = CorpusWatcher(config.corpus_dir(corpus), index_path, on_update=_show_update, on_error=_show_error,
                             limit=max_bytes(max_mb))
-    app = create_app({"INDEX_DIR": index_path}, watcher if watch else None)
     try:
-        server = make_server(app, host, port, threads)
+        app = create_app({"INDEX_DIR": index_path, "BASE_URL": base_url}, watcher if watch else None)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from None
+    try:
+        headers = tuple(trusted_proxy_headers.split()) if trusted_proxy_headers else PROXY_HEADERS
+        server = make_server(app, host, port, threads, trusted_proxy, headers)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    except ValueError as error:  # waitress's word on the proxy settings
+        raise click.BadParameter(str(error), param_hint="--trusted-proxy-headers") from None
     with watcher if watch else contextlib.nullcontext():
         if not watch:
             try:

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -392,7 +392,8 @@ def test_feed_lists_matching_bulletins_newest_first(client):
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)
     entries = feed.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}id").text.rsplit("/", 1)[1] for e in entries] == ["kampus-2025", SEED_2024, "kampus-2021"]
+    links = [urlsplit(e.find(f"{ATOM}link").get("href")).path for e in entries]
+    assert links == [f"/bulletins/{bulletin_id}" for bulletin_id in ("kampus-2025", SEED_2024, "kampus-2021")]
     assert feed.find(f"{ATOM}updated").text == "2025-02-10T00:00:00Z"
     assert entries[0].find(f"{ATOM}title").text == "Kampusinkubaattorit saavat jatkorahoitusta"
     assert "<mark>" in entries[0].find(f"{ATOM}summary").text

@@ -37,8 +37,8 @@ def test_a_newly_indexed_bulletin_appears_in_search_and_feed_without_a_restart(c
     assert after["total"] == before["total"] + 1
     assert after["hits"][0]["id"] == "2026-03-02_kampus"
     feed = ET.fromstring(client.get("/search.atom?q=kampusinkubaattorit").data)
-    newest = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}id").text
-    assert newest.endswith("/bulletins/2026-03-02_kampus")
+    newest = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link").get("href")
+    assert newest.startswith("http://localhost/bulletins/2026-03-02_kampus?")
     assert "<mark>" in client.get("/bulletins/2026-03-02_kampus?q=kampusinkubaattorit").get_data(as_text=True)
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 
 from search.web.backend import searcher
 from search.web.params import FEED_SIZE, search_request
+from search.web.urls import absolute_url, permanent_id
 
 blueprint = Blueprint("feed", __name__)
 
@@ -21,7 +22,8 @@ def search_feed():
     """The newest bulletins matching `q` (with the page's filters) as an Atom feed."""
     result = searcher().search(search_request(request.args, page_size=FEED_SIZE, sort="newest"))
     updated = max((timestamp(hit.date) for hit in result.hits), default=None)
-    body = render_template("feed.atom.xml", result=result, timestamp=timestamp,
+    body = render_template("feed.atom.xml", result=result, timestamp=timestamp, absolute_url=absolute_url,
+                           permanent_id=permanent_id,
                            updated=updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     return Response(body, mimetype="application/atom+xml")
 
