@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +22,16 @@ from search.index.writer import IndexReport, update_index
 from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult
 from search.searcher.query import parse_day
 
+# Control characters other than tab and newline: bulletin text must never recolour or move the
+# terminal (readers remove them, but an index built before that still holds them).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters (but tab and newline) shown as escapes: `\\x1b`."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class _Commands(click.Group):
     """A group whose commands show our own errors as one line (`Error: …`, exit 1), never a traceback."""
@@ -29,7 +40,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except BulletinsError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(printable(str(error))) from None
 
 
 @click.group(cls=_Commands)
@@ -72,7 +83,7 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
     report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path),
                           limit=max_bytes(max_mb))
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     click.echo(f"{corpus_path} → {index_path}: {report.summary()}")
     if strict and report.problems:
         sys.exit(3)
@@ -94,12 +105,12 @@ def stats_command(index: Path | None, as_json: bool) -> None:
 def _show_update(report: IndexReport) -> None:
     """Print a watched update: its unreadable bulletins on stderr, then its summary line."""
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     click.echo(f"{datetime.now():%H:%M:%S} {report.summary()}")
 
 
 def _show_error(error: BulletinsError) -> None:
-    click.echo(f"Error: {error}", err=True)
+    click.echo(printable(f"Error: {error}"), err=True)
 
 
 @main.command("watch")
@@ -247,7 +258,9 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     result = BulletinSearch(index_path).search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to,
                                                              sort=sort, page=page, page_size=limit, explain=explain))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        # JSON escapes the C0 controls itself; DEL and the C1 controls (which some terminals obey) are escaped too
+        click.echo(_C1.sub(lambda match: f"\\u{ord(match.group()):04x}",
+                           json.dumps(result.to_dict(), ensure_ascii=False, indent=2)))
     else:
         _print_result(result)
     if not result.total and bulletin_count(index_path) == 0:
@@ -258,19 +271,19 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
 def _print_result(result: SearchResult) -> None:
     """The hits as text: title, date and snippet with the matches in colour (on a terminal), then the total."""
     if result.suggestion:
-        click.echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+        click.echo(f"Did you mean: {click.style(printable(result.suggestion), bold=True)}?")
     if result.related:
         click.echo("No bulletin holds every word of the query; these hold some of them.")
     first = (result.request.page - 1) * result.request.page_size
     for number, hit in enumerate(result.hits, first + 1):
-        click.echo(f"\n{number}. {click.style(hit.title, bold=True)}")
-        click.echo(f"   {hit.date}  {click.style(hit.id, dim=True)}")
-        snippet = "".join(click.style(span.text, fg="yellow", bold=True) if span.matched else span.text
-                          for span in hit.snippet)
+        click.echo(f"\n{number}. {click.style(printable(hit.title), bold=True)}")
+        click.echo(f"   {printable(hit.date)}  {click.style(printable(hit.id), dim=True)}")
+        snippet = "".join(click.style(printable(span.text), fg="yellow", bold=True) if span.matched
+                          else printable(span.text) for span in hit.snippet)
         click.echo(f"   {snippet}")
         words: dict[str, list[str]] = {}
         for match in hit.matches:
-            words.setdefault(match.query_word, []).append(f"{match.bulletin_word} ({match.how})")
+            words.setdefault(printable(match.query_word), []).append(f"{printable(match.bulletin_word)} ({match.how})")
         for query_word, found in words.items():
             click.echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
     shown = f"{first + 1}–{first + len(result.hits)} of " if result.hits else ""

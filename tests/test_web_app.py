@@ -408,3 +408,15 @@ def test_feed_escapes_bulletin_text(client):
 def test_feed_bad_parameters_are_400_json(client):
     response = client.get("/search.atom?q=kokeiluja&from=2020-99")
     assert response.status_code == 400 and response.get_json()["param"] == "from"
+
+
+def test_control_characters_of_a_bulletin_never_reach_the_page_or_the_feed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ohjaus.txt").write_bytes("date 2021-03 Kirjasto \x1b[31maukeaa\x00 taas\x01.\r\n\r\nLainaus \x07alkaa.".encode())
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True}).test_client()
+    for url in ("/?q=kirjasto", "/bulletins/ohjaus", "/bulletins/ohjaus?q=lainaus", "/search.atom?q=kirjasto",
+                "/api/search?q=kirjasto", "/api/bulletins/ohjaus"):
+        text = client.get(url).get_data(as_text=True)
+        assert "aukeaa" in text and not {"\x00", "\x01", "\x07", "\x1b", "\r"} & set(text), url
