@@ -56,6 +56,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "organ": "Päättäjä",
         "date": "Päivämäärä",
         "bulletin_json": "Tiedote JSON-muodossa",
+        "long_bulletin": "Osa {part}/{parts}: tiedote on pitkä, joten se näytetään osina. Linkit muihin osiin "
+                         "ovat sivun lopussa.",
+        "parts": "Tiedotteen osat",
+        "part_n": "Osa {part}/{parts}",
+        "previous_part": "Edellinen osa",
+        "next_part": "Seuraava osa",
         "api": "Rajapinnan kuvaus (OpenAPI)",
         "error": "Virhe",
         "bad_request": "Hakua ei voitu tehdä",
@@ -80,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_year": "Vuoden pitää olla nelinumeroinen, esimerkiksi 2024.",
         "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
         "param_flag": "Parametrin {param} pitää olla true tai false.",
+        "param_part": "Tiedotteessa on osat 1–{max}.",
         # The query parser's messages (search.searcher.query), by their QueryError key
         "query_unbalanced_quotes": "Lainausmerkit eivät täsmää: fraasi tarvitsee myös loppulainausmerkin \"",
         "query_empty": "Tyhjä haku: kirjoita sana, jota haetaan",
@@ -145,6 +152,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "organ": "Decided by",
         "date": "Date",
         "bulletin_json": "Bulletin as JSON",
+        "long_bulletin": "Part {part} of {parts}: this bulletin is long, so it is shown in parts. The links to the "
+                         "other parts are at the end of the page.",
+        "parts": "Parts of the bulletin",
+        "part_n": "Part {part} of {parts}",
+        "previous_part": "Previous part",
+        "next_part": "Next part",
         "api": "API description (OpenAPI)",
         "error": "Error",
         "bad_request": "The search could not be made",
@@ -169,6 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_year": "The year must have four digits, for example 2024.",
         "param_sort": "The order must be relevance, newest or oldest.",
         "param_flag": "Parameter {param} must be true or false.",
+        "param_part": "The bulletin has parts 1–{max}.",
     },
 }
 

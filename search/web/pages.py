@@ -6,7 +6,7 @@ import math
 import re
 from functools import partial
 
-from flask import Blueprint, Flask, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from search.errors import QueryError
@@ -14,10 +14,12 @@ from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, 
 from search.web.backend import index_is_empty, searcher
 from search.web.errors import describe, error_response
 from search.web.i18n import LANGUAGES, language, long_date, number, text
-from search.web.params import CARRIED, ParamError, search_request, search_words
+from search.web.params import CARRIED, ParamError, integer, search_request, search_words
 
 blueprint = Blueprint("pages", __name__)
 
+# A bulletin page shows at most this much of the body: a long bulletin is read a part at a time.
+PART_CHARS = 100_000
 EXAMPLES = ("kokeiluja", "kaupunginhallituksen", "hautomo", "maahanmuutto", "kansainväliset osaajat")
 FORM_FIELDS = ("q", "from", "to", "year", "sort", "size")
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n\s*")
@@ -40,7 +42,8 @@ def search_page():
 
 @blueprint.get("/bulletins/<bulletin_id>")
 def bulletin(bulletin_id: str):
-    """One whole bulletin, with the matches of `q` highlighted when it came from a search."""
+    """One whole bulletin, with the matches of `q` highlighted when it came from a search. A long one
+    is shown a part at a time (`part`, from 1), so that no page costs more than PART_CHARS of text."""
     stored = searcher().bulletin(bulletin_id)
     if stored is None:
         return error_response(404, text(language(), "bulletin_not_found", id=bulletin_id))
@@ -48,8 +51,12 @@ def bulletin(bulletin_id: str):
         query = search_words(request.args)
     except ParamError:
         query = ""
-    return render_template("bulletin.html", bulletin=stored, query=query,
-                           title=highlight(stored.title, query), paragraphs=paragraphs(highlight(stored.body, query)))
+    bounds = part_bounds(stored.body, current_app.config.get("PART_CHARS", PART_CHARS))
+    part = integer(request.args, "part", 1, len(bounds), "param_part")
+    start, end = bounds[part - 1]
+    return render_template("bulletin.html", bulletin=stored, query=query, part=part, parts=len(bounds),
+                           title=highlight(stored.title, query),
+                           paragraphs=paragraphs(highlight(stored.body[start:end], query)))
 
 
 def highlight(content: str, query: str) -> tuple[Span, ...]:
@@ -60,6 +67,22 @@ def highlight(content: str, query: str) -> tuple[Span, ...]:
         except QueryError:
             pass  # a query the search would refuse highlights nothing
     return (Span(content),)
+
+
+def part_bounds(body: str, size: int) -> list[tuple[int, int]]:
+    """Where each part of `body` starts and ends: at most `size` characters each, cut at the last
+    paragraph break in the second half of the part, else the last line break, else the last space."""
+    bounds, start = [], 0
+    while len(body) - start > size:
+        end = start + size
+        for separator in ("\n\n", "\n", " "):
+            at = body.rfind(separator, start + size // 2, end)
+            if at >= 0:
+                end = at + len(separator)
+                break
+        bounds.append((start, end))
+        start = end
+    return [*bounds, (start, len(body))]
 
 
 def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
