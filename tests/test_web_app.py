@@ -373,6 +373,15 @@ def test_api_unknown_path_and_wrong_method_are_json(client):
     assert response.status_code == 405 and response.get_json()["status"] == 405
 
 
+@pytest.mark.parametrize(("method", "url"), [("POST", "/api/search?q=kokeiluja"), ("DELETE", f"/bulletins/{SEED_2020}"),
+                                             ("TRACE", "/search.atom"), ("PUT", "/")])
+def test_a_wrong_method_is_405_with_the_methods_allowed(client, method, url):
+    response = client.open(url, method=method)
+    assert response.status_code == 405
+    assert sorted(response.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS"]
+    assert response.mimetype == ("text/html" if method in ("DELETE", "PUT") else "application/json")
+
+
 def test_api_health_is_ok_over_an_index(client):
     assert api(client, "/api/health") == {"status": "ok"}
 

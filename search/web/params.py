@@ -16,10 +16,13 @@ DEFAULT_PAGE_SIZE = 10
 MAX_PAGE = 10_000
 FEED_SIZE = 20
 
-DATE_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"  # what `parse_day` reads
-_YEAR = re.compile(r"^\d{4}$")
+# What `parse_date` reads: a year from 0001, a month 1–12, a day 1–31, in ASCII digits (whether the
+# day is in the month is for the server to say), or nothing, as an empty field of the page's form sends.
+DATE_PATTERN = r"^((?!0000)[0-9]{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?)?$"
+_DATE = re.compile(DATE_PATTERN)
+_YEAR = re.compile(r"[0-9]{4}")
 _TRUE = ("1", "true", "yes", "on")
-_FALSE = ("", "0", "false", "no", "off")
+_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ SEARCH_PARAMS: tuple[Param, ...] = (
                                      "default": DEFAULT_PAGE_SIZE}),
     Param("explain", "Add to each hit the words that matched and how (exact, lemma, part).",
           {"type": "boolean", "default": False}),
-    Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
-          {"type": "string", "enum": ["fi", "en"]}),
+    Param("lang", "Language of error messages: fi or en. Without it, or with another value, the language is "
+                  "the best of Accept-Language, else fi.", {"type": "string", "examples": ["fi", "en"]}),
 )
 
 # The parameters a search page links carry along (to the bulletin page and back, between pages).
@@ -76,8 +79,8 @@ def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort:
         raise ParamError("from", "param_date_range")
     page = integer(args, "page", 1, MAX_PAGE, "param_page")
     size = integer(args, "size", page_size, MAX_PAGE_SIZE, "param_size")
-    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")),
-                         sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
+    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year")),
+                         sort=sort or parse_sort(args.get("sort")), page=page, page_size=size,
                          explain=flag(args, "explain"))
 
 
@@ -91,39 +94,39 @@ def search_words(args: MultiDict) -> str:
 
 def parse_date(value: str, param: str, *, end: bool) -> date | None:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as its first day, or its last day when `end`; None if empty."""
-    value = value.strip()
     if not value:
         return None
     try:
+        if not _DATE.fullmatch(value):  # not .match: $ would let a final newline through
+            raise QueryError(f"not a date: {value!r}")
         return parse_day(value, last=end)
     except QueryError:
         raise ParamError(param, "param_date", value=value[:40]) from None
 
 
-def parse_year(value: str) -> int | None:
-    """The year facet's value, or None if empty."""
-    value = value.strip()
-    if not value:
+def parse_year(value: str | None) -> int | None:
+    """The year facet's value, or None if not given."""
+    if value is None:
         return None
-    if not _YEAR.match(value) or value.startswith("0"):
+    if not _YEAR.fullmatch(value) or value.startswith("0"):
         raise ParamError("year", "param_year")
     return int(value)
 
 
-def parse_sort(value: str) -> str:
-    """One of SORTS; empty means relevance."""
-    value = value.strip() or "relevance"
+def parse_sort(value: str | None) -> str:
+    """One of SORTS; relevance if not given."""
+    value = "relevance" if value is None else value
     if value not in SORTS:
         raise ParamError("sort", "param_sort")
     return value
 
 
 def integer(args: MultiDict, param: str, default: int, high: int, key: str) -> int:
-    """A whole number from 1 to `high`, or `default` when absent or empty; ParamError `key` if out of range."""
-    value = args.get(param, "").strip()
-    if not value:
+    """A whole number from 1 to `high`, or `default` when not given; ParamError `key` if out of range."""
+    if param not in args:
         return default
-    if not re.fullmatch(r"[+-]?\d+", value):
+    value = args[param]
+    if not re.fullmatch(r"-?[0-9]+", value):
         raise ParamError(param, "param_not_integer")
     number = int(value) if len(value) <= 12 else high + 1  # never convert a 10 kB number
     if not 1 <= number <= high:
@@ -133,7 +136,9 @@ def integer(args: MultiDict, param: str, default: int, high: int, key: str) -> i
 
 def flag(args: MultiDict, param: str) -> bool:
     """A true/false parameter; absent means false."""
-    value = args.get(param, "").strip().lower()
+    if param not in args:
+        return False
+    value = args[param].strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
