@@ -1,6 +1,10 @@
 """The plain-text reader: the seed bulletins, the date header, derived titles and bad files."""
 
+import unicodedata
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, max_bytes, read_file
 from search.corpus.text import TITLE_LENGTH, derive_title, first_sentence
@@ -241,3 +245,23 @@ def test_control_characters_are_removed_and_line_breaks_kept(tmp_path):
     bulletin = read_one(write(tmp_path, "a.txt", text))
     assert bulletin.body == "Kokeilu [31malkaa nyt.\n\nToinen\nkappale ja kolmas."
     assert bulletin.title == "Kokeilu [31malkaa nyt"
+
+
+# --- any file: a bulletin or a problem ----------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=60)  # lone surrogates, controls too
+HEADERS = st.sampled_from(["date 2020-11 ", "date 2020-11-23\n", "date 2021-02-30 ", "date\t2020-1 ", "\ufeffdate 2020-11\r\n",
+                           "date １２３４-01 ", "DATE 2020-11 ", "date ", ""])
+CONTENTS = (st.tuples(HEADERS, ANY_TEXT).map(lambda pair: "".join(pair).encode("utf-8", "surrogatepass"))
+            | st.binary(max_size=80))
+
+
+@given(CONTENTS)
+@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_file_is_one_clean_bulletin_or_one_problem(tmp_path: Path, content: bytes) -> None:
+    path = write(tmp_path, "tiedote.txt", content)
+    [item] = read_file(path, tmp_path, limit=64)
+    assert isinstance(item, (Bulletin, Problem)) and item.source.startswith("tiedote.txt:")
+    if isinstance(item, Bulletin):
+        assert len(content) <= 64 and item.body and str(item.date).isascii()
+        assert all(char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs") for char in item.title + item.body)

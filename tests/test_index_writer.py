@@ -7,14 +7,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
-from search.corpus import CorpusReader
+from search.corpus import Bulletin, CorpusReader, PartialDate
 from search.errors import BulletinError, IndexLockedError, IndexMissingError
 from search.finnish import term_lists
 from search.index import parallel, writer
+from search.index.documents import to_document, with_terms
 from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import stored_hashes, update_index
@@ -256,3 +259,13 @@ def test_a_changed_bulletin_whose_analysis_fails_keeps_its_old_version(corpus_di
     assert (report.added, report.updated, report.unchanged, report.deleted, report.skipped) == (0, 1, 21, 0, 1)
     assert hits(index_dir, "body", "peruskorjaus") == {"uusi-5"}
     assert "Uimahallin" not in stored(index_dir)["uusi-3"]["body"]
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=120)
+       | st.lists(st.sampled_from(["kokeilu", "KKO 2005:32", "rikoslain 21 luvun 5 §", "EU-rahoitusta", "5G:n", "23.11.",
+                                   "ａｂｃ", "ﬁ", "İ", "ß", "\u0301", "-", "§", " ", "\n", "x" * 70]), max_size=20).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_analysed_without_an_error(body: str) -> None:
+    """What a reader yields (text without control characters) can always be analysed."""
+    fields = with_terms(to_document(Bulletin("x", PartialDate(2020, 1), body[:40] or "x", body or "x", "x.txt:1")))
+    assert all(isinstance(term, str) for term in fields["exact"]) and isinstance(fields["lead"], bytes)

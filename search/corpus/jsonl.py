@@ -71,6 +71,12 @@ def parse_line(line: bytes, source: str) -> Bulletin | Problem:
     wrong += [key for key in OPTIONAL if record.get(key) is not None and not isinstance(record[key], str)]
     if wrong:
         return Problem(source, "; ".join(f"{key!r} must be a string, not {_kind(record[key])}" for key in wrong))
+    for key in REQUIRED + OPTIONAL:
+        try:
+            (record.get(key) or "").encode("utf-8")
+        except UnicodeEncodeError as error:  # JSON may escape half of a surrogate pair alone: \ud800
+            return Problem(source, f"{key!r} is not Unicode text: a lone surrogate \\u{ord(error.object[error.start]):04x} "
+                                   f"at character {error.start + 1}")
     try:
         return _bulletin(record, source)
     except ValueError as error:
