@@ -72,7 +72,7 @@ class SegmentWorkers:
         segments: list[Segment] = []
         failures: list[Failure] = []
         for _ in self.processes:
-            written, failed = _raise_error(self._get())
+            written, failed = _result_or_raise(self._get())
             segments += written
             failures += failed
         for process in self.processes:
@@ -80,7 +80,7 @@ class SegmentWorkers:
         return segments, failures
 
     def terminate(self) -> None:
-        """Stop the workers at once; their segments are left for the next commit to clean up."""
+        """Stop the workers at once; the files they were writing are left for the next run to remove."""
         for process in self.processes:
             process.terminate()
         for process in self.processes:
@@ -107,7 +107,7 @@ class SegmentWorkers:
     def _raise_worker_error(self) -> None:
         """Raise the error that ended a worker: the one it reported, or else how it died."""
         try:
-            _raise_error(self.results.get(timeout=0.5))
+            _result_or_raise(self.results.get(timeout=0.5))
         except queue.Empty:
             pass
         codes = [process.exitcode for process in self.processes]
@@ -118,7 +118,7 @@ Failure = tuple[str, Problem]  # a bulletin that could not be analysed: its id, 
 Result = tuple[list[Segment], list[Failure]] | BaseException  # what a worker sends back
 
 
-def _raise_error(result: Result) -> tuple[list[Segment], list[Failure]]:
+def _result_or_raise(result: Result) -> tuple[list[Segment], list[Failure]]:
     if isinstance(result, BaseException):
         raise result
     return result
