@@ -165,12 +165,12 @@ def kill_once(tally: Tally, corpus: Corpus, index: Path, durations: dict[str, fl
     command = index_command(corpus.folder, index, *(["--rebuild"] if rebuild else []))
     started = time.perf_counter()
     process = run_index(command)
-    # anywhere in the run: from its start-up to past its longest so far
-    deadline = started + rng.uniform(0.2, 1.2) * durations.get(kind, durations["rebuild"])
+    # anywhere in the run, from its start-up to its end, as long as the last run of its kind took
+    deadline = started + rng.uniform(0.1, 1.1) * durations.get(kind, durations["rebuild"])
     while process.poll() is None and time.perf_counter() < deadline:
         time.sleep(0.01)
     if process.poll() is not None:  # it ended first: a complete run, not a kill
-        durations[kind] = max(durations.get(kind, 0.0), time.perf_counter() - started)
+        durations[kind] = time.perf_counter() - started
         tally.finished_first += 1
         return
     os.kill(process.pid, signal.SIGKILL)
