@@ -6,18 +6,19 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from search import config
-from search.corpus import HEADING_MARKS
+from search.corpus import HEADING_MARKS, MAX_BULLETIN_MB, max_bytes
 from search.errors import BulletinsError
 from search.fetch.ahjo import KEY_ENV, URL_ENV, FetchReport, FetchSettings, PeriodicFetch, fetch
 from search.finnish import check_voikko
 from search.index.progress import progress_for
-from search.index.stats import index_stats
+from search.index.stats import bulletin_count, index_stats
 from search.index.watch import CorpusWatcher
 from search.index.writer import IndexReport, update_index
 from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult, Span
@@ -25,6 +26,21 @@ from search.searcher.query import parse_day
 
 # Exit status of `search` and `show`, as grep's: found, nothing found, an error.
 FOUND, NOT_FOUND, FAILED = 0, 1, 2
+# Control characters other than tab and newline: bulletin text must never recolour or move the
+# terminal (readers remove them, but an index built before that still holds them).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _json(data: dict) -> str:
+    """`data` as JSON for a terminal: JSON escapes the C0 controls itself; DEL and the C1 controls
+    (which some terminals obey) are escaped too."""
+    return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters (but tab and newline) shown as escapes: `\\x1b`."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class _Commands(click.Group):
@@ -35,7 +51,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except BulletinsError as error:
-            failure = click.ClickException(str(error))
+            failure = click.ClickException(printable(str(error)))
             if ctx.invoked_subcommand in ("search", "show"):
                 failure.exit_code = FAILED
             raise failure from None
@@ -51,6 +67,14 @@ def main() -> None:
     check_voikko()
 
 
+def max_bulletin_option(command: Callable) -> Callable:
+    """The --max-bulletin-mb option: bulletins larger than this are skipped."""
+    return click.option("--max-bulletin-mb", "max_mb", default=MAX_BULLETIN_MB, show_default=True,
+                        envvar="BULLETINS_MAX_BULLETIN_MB", type=click.FloatRange(0, min_open=True),
+                        help="Skip (and report) a bulletin larger than this many MB: a .txt file, or a line of a "
+                             ".jsonl file.  [env: BULLETINS_MAX_BULLETIN_MB]")(command)
+
+
 @main.command("index")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of bulletins (.txt, .jsonl) to index.  [default: $BULLETINS_CORPUS or ./corpus]")
@@ -58,20 +82,23 @@ def main() -> None:
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 @click.option("--rebuild", is_flag=True, help="Build the index from scratch instead of updating it.")
 @click.option("--strict", is_flag=True, help="Exit with status 3 if any bulletin was skipped.")
-def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool) -> None:
+@max_bulletin_option
+def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool, max_mb: float) -> None:
     """Update the index from the corpus: add new bulletins, re-index changed ones, delete removed ones.
 
-    A bulletin that cannot be read is skipped and reported on stderr as `file:line: reason`; the
-    others are indexed. Readers see the old index until the new one is committed, and a run that is
-    interrupted leaves the old index as it was.
+    A bulletin that cannot be read, or is larger than --max-bulletin-mb, is skipped and reported on
+    stderr as `file:line: reason`; the others are indexed. Only regular files are read (a link to
+    one too). Readers see the old index until the new one is committed, and a run that is
+    interrupted leaves the old index as it was; the next run removes what it left behind.
 
     Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
     index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
     """
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
-    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path))
+    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path),
+                          limit=max_bytes(max_mb))
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     click.echo(f"{corpus_path} → {index_path}: {report.summary()}")
     if strict and report.problems:
         sys.exit(3)
@@ -93,12 +120,12 @@ def stats_command(index: Path | None, as_json: bool) -> None:
 def _show_update(report: IndexReport) -> None:
     """Print a watched update: its unreadable bulletins on stderr, then its summary line."""
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     click.echo(f"{datetime.now():%H:%M:%S} {report.summary()}")
 
 
 def _show_error(error: BulletinsError) -> None:
-    click.echo(f"Error: {error}", err=True)
+    click.echo(printable(f"Error: {error}"), err=True)
 
 
 class _Moment(click.ParamType):
@@ -183,15 +210,18 @@ def _show_fetch(report: FetchReport) -> None:
               help="Folder of bulletins to watch.  [default: $BULLETINS_CORPUS or ./corpus]")
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
-def watch_command(corpus: Path | None, index: Path | None) -> None:
+@max_bulletin_option
+def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> None:
     """Keep the index current: update it now, then within about 2 seconds whenever bulletins are
     added, changed or removed in the corpus folder. Stop with Ctrl-C.
 
     Each update prints a summary line; bulletins that cannot be read are reported on stderr as
-    `file:line: reason`. An error (say, the corpus folder is gone) is printed and watching goes on.
+    `file:line: reason`. An update that fails (say, the corpus folder is gone) is printed, leaves
+    the index as it was and is tried again on the next change: watching goes on.
     """
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
-    with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error):
+    with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error,
+                       limit=max_bytes(max_mb)):
         click.echo(f"Watching {corpus_path} for changes to index into {index_path}; Ctrl-C stops.")
         try:
             threading.Event().wait()
@@ -218,40 +248,67 @@ def watch_command(corpus: Path | None, index: Path | None) -> None:
               help=f"Also fetch from the Ahjo API at ${URL_ENV} (key ${KEY_ENV}) now and then this often, "
                    "e.g. 15m, as `bulletins fetch` does; implies --watch, so what is fetched is searchable "
                    "within seconds.")
+@click.option("--base-url", envvar="BULLETINS_BASE_URL", metavar="URL",
+              help="The address people reach the service at (https://haku.example.fi): the feeds' links and ids "
+                   "are built from it. Without it, links use the address the request was sent to.  "
+                   "[env: BULLETINS_BASE_URL]")
+@click.option("--trusted-proxy", envvar="BULLETINS_TRUSTED_PROXY", metavar="ADDRESS",
+              help="The address of a reverse proxy in front of the server (* for any): the X-Forwarded-* headers "
+                   "of its requests are believed, those of anyone else dropped.  [env: BULLETINS_TRUSTED_PROXY]")
+@click.option("--trusted-proxy-headers", envvar="BULLETINS_TRUSTED_PROXY_HEADERS", metavar="HEADERS",
+              help="The headers of the trusted proxy to believe, separated by spaces.  [default: x-forwarded-for "
+                   "x-forwarded-host x-forwarded-proto x-forwarded-port; env: BULLETINS_TRUSTED_PROXY_HEADERS]")
+@max_bulletin_option
 def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, workers: int,
-                  threads: int, fetch_every: float | None) -> None:
+                  threads: int, fetch_every: float | None, base_url: str | None, trusted_proxy: str | None,
+                  trusted_proxy_headers: str | None, max_mb: float) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
     Runs the waitress WSGI server until Ctrl+C, in one process per core by default. The server reads
     the index as it is: new bulletins indexed while it runs (by `bulletins index`, `bulletins watch`
-    or --watch) show in searches at once, without a restart.
+    or --watch) show in searches at once, without a restart. With --watch, /api/health also tells
+    how the watching goes.
     """
     watch = watch or fetch_every is not None
     settings = FetchSettings.from_environment() if fetch_every else None  # fails now, not at the first fetch
     from search.web import create_app  # the web app's imports load only for this command
     from search.web.backend import open_search
-    from search.web.server import Workers, addresses, listen, make_server, run
+    from search.web.server import PROXY_HEADERS, Workers, addresses, listen, make_server, proxy_settings, run
 
-    index_path = config.index_dir(index)
+    index_path, corpus_path = config.index_dir(index), config.corpus_dir(corpus)
+    # Made before the server processes are forked: they read its status (for /api/health) from memory it shares
+    watcher = CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error,
+                            limit=max_bytes(max_mb))
+
+    def make_app():
+        return create_app({"INDEX_DIR": index_path, "BASE_URL": base_url}, watcher if watch else None)
+
+    try:
+        app = make_app()
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from None
+    try:
+        proxy = proxy_settings(trusted_proxy, tuple(trusted_proxy_headers.split()) if trusted_proxy_headers
+                               else PROXY_HEADERS)
+    except ValueError as error:  # waitress's word on the proxy settings
+        raise click.BadParameter(str(error), param_hint="--trusted-proxy-headers") from None
     try:
         sockets = listen(host, port)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     if not watch:
         try:
-            open_search(create_app({"INDEX_DIR": index_path}))
+            open_search(app)
         except BulletinsError as error:
             click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
     for url in addresses(sockets):
         click.echo(f"Serving {index_path} on {url} with {_count(workers, 'process', 'processes')} (Ctrl+C stops)")
     if workers == 1:
-        serving = make_server(create_app({"INDEX_DIR": index_path}), sockets, threads)
+        serving = make_server(app, sockets, threads, proxy)
     else:  # forked before the watcher's and fetcher's threads start
-        serving = Workers(lambda: create_app({"INDEX_DIR": index_path}), sockets, threads, workers,
+        serving = Workers(make_app, sockets, threads, proxy, workers,
                           on_restart=lambda code: click.echo(f"A server process ended (exit code {code}); "
                                                              "starting another.", err=True))
-    corpus_path = config.corpus_dir(corpus)
-    watcher = CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error)
     fetcher = (PeriodicFetch(fetch_every, lambda: fetch(corpus_path, settings), _show_fetch, _show_error)
                if settings else contextlib.nullcontext())
     with watcher if watch else contextlib.nullcontext(), fetcher:
@@ -353,14 +410,17 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     Exit status, as grep's: 0 when something matches, 1 when nothing does (even if related results
     are listed), 2 on a bad query, a missing index or bad usage.
     """
-    searcher = BulletinSearch(config.index_dir(index))
-    result = searcher.search(SearchRequest(" ".join(query), date_from=date_from, date_to=date_to, year=year, organ=organ,
-                                           kind=kind, classification=classification, sort=sort, page=page,
-                                           page_size=limit, explain=explain, verbatim=verbatim))
+    index_path = config.index_dir(index)
+    result = BulletinSearch(index_path).search(SearchRequest(
+        " ".join(query), date_from=date_from, date_to=date_to, year=year, organ=organ, kind=kind,
+        classification=classification, sort=sort, page=page, page_size=limit, explain=explain, verbatim=verbatim))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.to_dict()))
     else:
         _print_result(result, _colored(color))
+    if not result.total and bulletin_count(index_path) == 0:
+        click.echo(f"The index in {index_path} holds no bulletins: add bulletins to the corpus folder and run "
+                   "`bulletins index`.", err=True)
     sys.exit(FOUND if result.total else NOT_FOUND)
 
 
@@ -370,10 +430,10 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
         click.echo(text, color=color)
 
     if "spelling" in result.corrections:
-        echo(f"Showing results for: {click.style(result.searched, bold=True)}  "
+        echo(f"Showing results for: {click.style(printable(result.searched), bold=True)}  "
              "(search for the query as typed with --verbatim)")
     elif result.suggestion:
-        echo(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+        echo(f"Did you mean: {click.style(printable(result.suggestion), bold=True)}?")
     if "quote" in result.corrections:
         echo("The query had an unpaired quote mark, so it was left out.")
     if result.only_related:
@@ -382,13 +442,13 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
     for number, hit in enumerate(result.hits, first + 1):
         if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
             echo("\n— Related results: these hold only some of the words —")
-        echo(f"\n{number}. {click.style(hit.title, bold=True)}")
-        details = "  ".join(value for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
-        echo(f"   {details}  {click.style(hit.id, dim=True)}")
+        echo(f"\n{number}. {click.style(printable(hit.title), bold=True)}")
+        details = "  ".join(printable(value) for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
+        echo(f"   {details}  {click.style(printable(hit.id), dim=True)}")
         echo(f"   {_styled(hit.snippet)}")
         words: dict[str, list[str]] = {}
         for match in hit.matches:
-            words.setdefault(match.query_word, []).append(f"{match.bulletin_word} ({match.how})")
+            words.setdefault(printable(match.query_word), []).append(f"{printable(match.bulletin_word)} ({match.how})")
         for query_word, found in words.items():
             echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
     counts = [_count(result.total, "hit", "hits")]
@@ -398,13 +458,15 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
 
 
 def _styled(spans: tuple[Span, ...], headings: frozenset[int] = frozenset()) -> str:
-    """The spans as terminal text: matches yellow and bold, the lines numbered in `headings` bold."""
+    """The spans as terminal text: matches yellow and bold, the lines numbered in `headings` bold,
+    control characters shown as escapes."""
     pieces, line = [], 0
     for span in spans:
         for number, piece in enumerate(span.text.split("\n")):
             if number:
                 pieces.append("\n")
                 line += 1
+            piece = printable(piece)
             if piece and (span.matched or line in headings):
                 piece = click.style(piece, fg="yellow" if span.matched else None, bold=True)
             pieces.append(piece)
@@ -433,10 +495,10 @@ def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str,
     searcher = BulletinSearch(config.index_dir(index))
     bulletin = searcher.bulletin(bulletin_id)
     if bulletin is None:
-        click.echo(f"No bulletin has the id {bulletin_id!r}.", err=True)
+        click.echo(f"No bulletin has the id {printable(repr(bulletin_id))}.", err=True)
         sys.exit(NOT_FOUND)
     if as_json:
-        click.echo(json.dumps(bulletin.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(_json(bulletin.to_dict()))
         return
     body = HEADING_MARKS.sub("", bulletin.body)
     headings = frozenset(number for number, line in enumerate(bulletin.body.split("\n")) if HEADING_MARKS.match(line))
@@ -446,6 +508,6 @@ def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str,
               ("section", f"{bulletin.section} §" if bulletin.section else None), ("case", bulletin.case),
               ("classification", bulletin.classification), ("url", bulletin.url), ("id", bulletin.id)]
     lines = [click.style(_styled(title), bold=True), ""]
-    lines += [f"{label + ':':16}{value}" for label, value in fields if value]
+    lines += [f"{label + ':':16}{printable(value)}" for label, value in fields if value]
     lines += ["", _styled(text, headings), ""]
     click.echo_via_pager("\n".join(lines), color=_colored(color))

@@ -10,6 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import main
+from search.corpus import Bulletin, PartialDate
+from search.index.documents import to_document, with_terms
+from search.index.store import open_index
+from search.index.writer import update_index
+
+from conftest import copy_seeds
 
 SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
 
@@ -199,3 +205,18 @@ def test_show_unknown_id_is_exit_1_and_missing_index_exit_2(seed_index, tmp_path
     result = run("show", "--index", str(seed_index), "ei-ole")
     assert result.exit_code == 1 and "No bulletin has the id 'ei-ole'" in result.output
     assert run("show", "--index", str(tmp_path / "none"), "x").exit_code == 2
+
+
+def test_control_characters_in_an_older_index_never_reach_the_terminal(tmp_path: Path) -> None:
+    """Readers remove control characters, but an index built before they did still holds them."""
+    index_dir = tmp_path / "index"
+    update_index(copy_seeds(tmp_path / "corpus"), index_dir)
+    body = "Kokeilu \x1b[31malkaa\x00 nyt, \x9b2J ja \x07loppuu."
+    with open_index(index_dir).writer() as writer:
+        writer.add_document(**with_terms(to_document(Bulletin("vanha", PartialDate(2019, 5), body, body, "v.txt:1"))))
+    shown = run("search", "--index", str(index_dir), "loppuu", color=True).output
+    assert "Kokeilu \\x1b[31malkaa\\x00 nyt, \\x9b2J ja \\x07" in shown
+    assert not {"\x00", "\x07", "\x9b"} & set(shown) and "\x1b[31malkaa" not in shown
+    as_json = run("search", "--json", "--index", str(index_dir), "loppuu").output
+    assert not {"\x00", "\x07", "\x1b", "\x9b"} & set(as_json)
+    assert json.loads(as_json)["hits"][0]["title"] == body

@@ -1,6 +1,9 @@
 """Reading a corpus folder: walking order, formats, ignored files, duplicates and re-reading one file."""
 
 import json
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 import search.corpus
 from search.corpus import Bulletin, CorpusReader, Problem, is_bulletin_file, read_file
 from search.errors import BulletinError
+from search.index.progress import estimate_bulletins
 
 SEEDS = Path(__file__).parent.parent / "corpus"
 
@@ -253,3 +257,75 @@ def test_read_file_of_a_vanished_file_is_a_problem(tmp_path):
 )
 def test_is_bulletin_file(relative, expected):
     assert is_bulletin_file(Path(relative)) is expected
+
+
+def within(seconds: float, work: Callable[[], object]) -> object:
+    """What `work` returns, run in a thread of its own: failing the test, not hanging it, if it never ends."""
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(work()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, f"still running after {seconds} s"
+    return done[0]
+
+
+def test_named_pipes_are_skipped_without_waiting_for_a_writer(tmp_path):
+    txt(tmp_path, "a.txt")
+    os.mkfifo(tmp_path / "putki.txt")
+    os.mkfifo(tmp_path / "putki.jsonl")
+    txt(tmp_path, "z.txt")
+    bulletins, reader = within(10, lambda: read_all(tmp_path))
+    assert [b.id for b in bulletins] == ["a", "z"]
+    assert [str(p) for p in reader.problems] == ["putki.jsonl:1: not a regular file but a named pipe: skipped",
+                                                 "putki.txt:1: not a regular file but a named pipe: skipped"]
+
+
+@pytest.mark.parametrize("name", ["nolla.txt", "nolla.jsonl"])
+def test_a_link_to_a_device_is_skipped_unread(tmp_path, name):
+    (tmp_path / name).symlink_to("/dev/zero")
+    txt(tmp_path, "z.txt")
+    bulletins, reader = within(10, lambda: read_all(tmp_path))
+    assert [b.id for b in bulletins] == ["z"]
+    assert [str(p) for p in reader.problems] == [f"{name}:1: not a regular file but a character device (/dev/zero): "
+                                                 "skipped"]
+
+
+def test_a_link_to_a_regular_file_elsewhere_is_read(tmp_path):
+    txt(tmp_path / "muualla", "kirjasto.txt")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "linkki.txt").symlink_to(tmp_path / "muualla" / "kirjasto.txt")
+    assert [b.id for b in read_all(tmp_path / "corpus")[0]] == ["linkki"]
+
+
+def test_the_progress_estimate_counts_no_pipe_or_device(tmp_path):
+    jsonl(tmp_path, "a.jsonl", "a1", "a2")
+    os.mkfifo(tmp_path / "putki.jsonl")
+    (tmp_path / "nolla.jsonl").symlink_to("/dev/zero")
+    assert within(10, lambda: estimate_bulletins(tmp_path)) == 2
+
+
+def test_a_name_with_a_newline_is_quoted_so_that_its_report_is_one_line(tmp_path):
+    txt(tmp_path, "uusi\nrivi.txt", date="2020-13")
+    jsonl(tmp_path, "kansio\n2/a.jsonl", "a", "a")
+    (tmp_path / "väärä\udcff.txt").write_bytes(b"date 2020-01 Kirjasto.")
+    bulletins, reader = read_all(tmp_path)
+    reports = [str(p) for p in reader.problems]
+    assert reports == ["'kansio\\n2/a.jsonl':2: duplicate id 'a': already read from 'kansio\\n2/a.jsonl':1",
+                       "'uusi\\nrivi.txt':1: impossible date '2020-13': month must be in 1..12",
+                       "'väärä\\udcff.txt':1: id 'väärä\\udcff' is not UTF-8 text (a file name in another encoding?)"]
+    assert [b.source for b in bulletins] == ["'kansio\\n2/a.jsonl':1"]
+    assert all("\n" not in report for report in reports)
+
+
+def test_an_error_no_reader_foresaw_ends_its_file_as_a_problem(tmp_path, monkeypatch):
+    def failing(path: Path, name: str, limit: int):
+        yield from search.corpus.jsonl.read(path, name, limit)
+        raise RuntimeError("lukija hajosi")
+
+    monkeypatch.setitem(search.corpus.READERS, ".jsonl", failing)
+    jsonl(tmp_path, "a.jsonl", "a1", "a2")
+    txt(tmp_path, "b.txt")
+    bulletins, reader = read_all(tmp_path)
+    assert [b.id for b in bulletins] == ["a1", "a2", "b"]
+    assert [str(p) for p in reader.problems] == [
+        "a.jsonl:3: cannot be read (RuntimeError: lukija hajosi): the rest of the file is skipped"]

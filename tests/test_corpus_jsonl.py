@@ -2,11 +2,15 @@
 
 import json
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from search.corpus import Bulletin, PartialDate, Problem, read_file
+from search.corpus import Bulletin, PartialDate, Problem, max_bytes, read_file
+from search.corpus.jsonl import parse_line
 
 GOOD = {
     "id": "kko-2020-15",
@@ -240,3 +244,91 @@ def test_large_file_is_streamed_in_little_memory(tmp_path):
         tracemalloc.stop()
     assert count == 2_000
     assert peak < path.stat().st_size / 20
+
+
+def test_a_deeply_nested_line_is_broken_json_and_the_next_line_is_read(tmp_path):
+    nested = "[" * 100_000 + "]" * 100_000
+    problem, bulletin = read(write(tmp_path, nested, line()))
+    assert str(problem) == "data.jsonl:1: broken JSON (nested too deeply)"
+    assert bulletin.id == GOOD["id"]
+
+
+def test_a_number_too_long_to_convert_is_broken_json(tmp_path):
+    problem = only_problem(tmp_path, '{"id": ' + "7" * 5000 + "}")
+    assert problem.reason.startswith("broken JSON (Exceeds the limit (4300 digits) for integer string conversion")
+
+
+def test_a_line_over_the_size_limit_is_skipped_unread_and_the_next_is_read(tmp_path):
+    long_body = line(id="pitka", body="Kaupunginvaltuusto päätti asiasta. " * 600)
+    assert round(len(long_body.encode()) / 1024) == 22
+    path = write(tmp_path, line(id="a"), long_body, line(id="b"))
+    first, skipped, last = read_file(path, tmp_path, limit=max_bytes(0.01))
+    assert (first.id, last.id) == ("a", "b")
+    assert str(skipped) == ("data.jsonl:2: bulletin of 22 kB is larger than the limit of 0.01 MB: skipped "
+                            "(--max-bulletin-mb raises the limit)")
+
+
+def test_a_line_exactly_at_the_size_limit_is_read(tmp_path):
+    text = line()
+    [bulletin] = read_file(write(tmp_path, text), tmp_path, limit=len(text.encode()))
+    assert bulletin.id == GOOD["id"]
+    [problem] = read_file(write(tmp_path, text), tmp_path, limit=len(text.encode()) - 1)
+    assert "is larger than the limit" in problem.reason
+
+
+def test_control_characters_are_removed_from_the_text_fields(tmp_path):
+    text = line(title="Kokeilu\u001b[31m alkaa\u0000", body="Ensimmäinen\u0001 rivi\r\ntoinen\trivi\u0085kolmas",
+                organ="Kaupunginhallitus\u0007")
+    [bulletin] = read(write(tmp_path, text))
+    assert bulletin.title == "Kokeilu[31m alkaa"
+    assert bulletin.body == "Ensimmäinen rivi\ntoinen\trivi\nkolmas"
+    assert bulletin.organ == "Kaupunginhallitus"
+
+
+def test_a_date_in_other_digits_than_ascii_is_refused(tmp_path):
+    for date in ("１２３４-01", "٢٠٢٠-01", "2020-０1"):
+        problem = only_problem(tmp_path, line(date=date))
+        assert problem.reason == f"not a date of the form YYYY-MM or YYYY-MM-DD in ASCII digits: {date!r}"
+
+
+def test_a_lone_surrogate_is_not_unicode_text(tmp_path):
+    problem = only_problem(tmp_path, '{"id": "a", "date": "2020-01", "title": "T", "body": "kokeilu \\ud800 x"}')
+    assert problem.reason == "'body' is not Unicode text: a lone surrogate \\ud800 at character 9"
+
+
+# --- any line: a bulletin or a problem ----------------------------------------------------------
+
+TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)  # lone surrogates and controls too
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+                           max_leaves=6)
+DATES = st.sampled_from(["2020-11", "2020-11-23", "2021-02-30", "0000-01", "１２３４-01", "2020-1", " 2020-11 ", ""]) | TEXT
+RECORDS = st.fixed_dictionaries({}, optional={"id": TEXT | JSON_VALUES, "date": DATES | JSON_VALUES, "title": TEXT,
+                                              "body": TEXT | JSON_VALUES, "url": TEXT, "organ": TEXT, "lang": TEXT})
+LINES = (st.tuples(RECORDS, st.booleans()).map(lambda pair: json.dumps(pair[0], ensure_ascii=pair[1]).encode("utf-8",
+                                                                                                          "surrogatepass"))
+         | JSON_VALUES.map(lambda value: json.dumps(value).encode()) | st.binary(max_size=80))
+
+
+@given(LINES)
+@settings(max_examples=500)
+def test_any_line_is_a_clean_bulletin_or_a_problem(line: bytes) -> None:
+    item = parse_line(line, "data.jsonl:7")
+    assert isinstance(item, (Bulletin, Problem)) and item.source == "data.jsonl:7"
+    if isinstance(item, Problem):
+        assert item.reason and "\n" not in item.reason
+        return
+    for text in (item.id, item.title, item.body, item.url or "", item.organ or "", item.lang or ""):
+        assert all(char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs") for char in text)
+    assert item.body == item.body.strip() and item.body and str(item.date).isascii()
+
+
+@given(st.lists(LINES, max_size=6))
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_file_is_read_line_by_line(tmp_path: Path, lines: list[bytes]) -> None:
+    path = tmp_path / "any.jsonl"
+    path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines))
+    items = list(read_file(path, tmp_path, limit=256))  # some lines are longer
+    assert all(isinstance(item, (Bulletin, Problem)) for item in items)
+    numbers = [int(item.source.rsplit(":", 1)[1]) for item in items]
+    assert numbers == sorted(set(numbers)) and all(1 <= number <= max(len(lines), 1) for number in numbers)

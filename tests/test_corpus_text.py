@@ -1,8 +1,12 @@
 """The plain-text reader: the seed bulletins, the date header, derived titles and bad files."""
 
+import unicodedata
 from pathlib import Path
 
-from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, read_file
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from search.corpus import Bulletin, CorpusReader, PartialDate, Problem, max_bytes, read_file
 from search.corpus.text import TITLE_LENGTH, derive_title, first_sentence
 
 SEEDS = Path(__file__).parent.parent / "corpus"
@@ -241,3 +245,45 @@ def test_a_title_cut_at_a_word_never_ends_in_an_open_compound_or_a_conjunction()
 def test_title_of_one_endless_word_is_cut_hard():
     title = derive_title("A" + "a" * 300)
     assert title == "A" + "a" * (TITLE_LENGTH - 1) + "…"
+
+
+def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path):
+    path = write(tmp_path, "iso.txt", "date 2021-05 " + "Kaupunginvaltuusto päätti asiasta. " * 600)
+    assert round(path.stat().st_size / 1024) == 22
+    [problem] = read_file(path, tmp_path, limit=max_bytes(0.01))
+    assert str(problem) == ("iso.txt:1: bulletin of 22 kB is larger than the limit of 0.01 MB: skipped "
+                            "(--max-bulletin-mb raises the limit)")
+    assert read_file(path, tmp_path, limit=path.stat().st_size).__next__().id == "iso"
+
+
+def test_a_date_in_other_digits_than_ascii_is_refused(tmp_path):
+    for date in ("１２３４-01", "٢٠٢٠-01"):
+        problem = read_one(write(tmp_path, "a.txt", f"date {date} Kokeilu alkaa."))
+        assert problem.reason == f"not a date of the form YYYY-MM or YYYY-MM-DD in ASCII digits: {date!r}"
+
+
+def test_control_characters_are_removed_and_line_breaks_kept(tmp_path):
+    text = "date 2020-01\r\nKokeilu \x1b[31malkaa\x00 nyt.\r\n\r\nToinen\x0ckappale\x01 ja\x1fkolmas.\r\n"
+    bulletin = read_one(write(tmp_path, "a.txt", text))
+    assert bulletin.body == "Kokeilu [31malkaa nyt.\n\nToinen\nkappale ja kolmas."
+    assert bulletin.title == "Kokeilu [31malkaa nyt"
+
+
+# --- any file: a bulletin or a problem ----------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=60)  # lone surrogates, controls too
+HEADERS = st.sampled_from(["date 2020-11 ", "date 2020-11-23\n", "date 2021-02-30 ", "date\t2020-1 ", "\ufeffdate 2020-11\r\n",
+                           "date １２３４-01 ", "DATE 2020-11 ", "date ", ""])
+CONTENTS = (st.tuples(HEADERS, ANY_TEXT).map(lambda pair: "".join(pair).encode("utf-8", "surrogatepass"))
+            | st.binary(max_size=80))
+
+
+@given(CONTENTS)
+@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_file_is_one_clean_bulletin_or_one_problem(tmp_path: Path, content: bytes) -> None:
+    path = write(tmp_path, "tiedote.txt", content)
+    [item] = read_file(path, tmp_path, limit=64)
+    assert isinstance(item, (Bulletin, Problem)) and item.source.startswith("tiedote.txt:")
+    if isinstance(item, Bulletin):
+        assert len(content) <= 64 and item.body and str(item.date).isascii()
+        assert all(char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs") for char in item.title + item.body)

@@ -9,6 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -102,7 +103,8 @@ def test_page_counts_matches_and_sets_related_results_apart(client):
 
 def test_feed_holds_matches_only(client):
     feed = ET.fromstring(client.get("/search.atom?q=kaupunginhallitus").data)
-    assert [entry.find(f"{ATOM}id").text.rsplit("/", 1)[1] for entry in feed.findall(f"{ATOM}entry")] == MATCHES
+    links = [urlsplit(entry.find(f"{ATOM}link").get("href")).path for entry in feed.findall(f"{ATOM}entry")]
+    assert links == [f"/bulletins/{bulletin_id}" for bulletin_id in MATCHES]
 
 
 def test_cli_counts_matches_and_related_results_apart(index_dir):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from search.corpus import max_bytes
 from search.errors import BulletinsError, IndexMissingError
 from search.index.store import open_index
 from search.index.watch import CorpusWatcher
@@ -61,3 +65,69 @@ def test_watch_reports_bad_bulletins_and_keeps_watching(corpus_dir: Path, tmp_pa
         assert eventually(lambda: any(str(p).startswith("rikki.txt:1: invalid UTF-8") for r in reports for p in r.problems))
         (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
         assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
+
+
+def test_watch_skips_hostile_files_and_indexes_the_next_good_one(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    reports: list[IndexReport] = []
+    with CorpusWatcher(corpus_dir, index_dir, on_update=reports.append, on_error=lambda error: None,
+                       limit=max_bytes(0.01)) as watcher:
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
+        (corpus_dir / "n.jsonl").write_text("[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")  # deeper than Python recurses
+        os.mkfifo(corpus_dir / "putki.txt")
+        (corpus_dir / "nolla.txt").symlink_to("/dev/zero")
+        (corpus_dir / "iso.txt").write_text("date 2025-01 " + "Valtuusto päätti. " * 1000, encoding="utf-8")
+        (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
+        assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
+        assert watcher.status.state == "watching"
+    reasons = {problem.source: problem.reason for problem in reports[-1].problems}
+    assert reasons["n.jsonl:1"] == "broken JSON (nested too deeply)"
+    assert reasons["putki.txt:1"].startswith("not a regular file but a named pipe")
+    assert reasons["nolla.txt:1"].startswith("not a regular file but a character device")
+    assert reasons["iso.txt:1"].startswith("bulletin of 20 kB is larger than the limit")
+    assert indexed_ids(index_dir) == SEED_IDS | {"kirjasto"}
+
+
+def test_a_failed_update_is_reported_and_the_next_change_tries_again(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.write_text("not a folder")  # the index cannot be written: every update fails
+    errors: list[BulletinsError] = []
+    with CorpusWatcher(corpus_dir, index_dir, on_update=lambda report: None, on_error=errors.append) as watcher:
+        assert eventually(lambda: watcher.status.state == "failing")
+        assert str(errors[0]).startswith(f"cannot write the index in {index_dir}: File exists")
+        assert watcher.status.error == str(errors[0]) and watcher.status.updated is None
+        index_dir.unlink()
+        (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS | {"kirjasto"})
+        assert eventually(lambda: watcher.status.state == "watching")
+        assert watcher.status.error == str(errors[0]) and watcher.status.updated is not None
+
+
+def test_an_error_nobody_foresaw_does_not_stop_the_watching(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    errors: list[BulletinsError] = []
+    with CorpusWatcher(corpus_dir, index_dir, on_update=lambda report: None, on_error=errors.append) as watcher:
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
+        for toc in index_dir.glob("_*.toc"):  # a damaged index: reading it raises Whoosh's own errors
+            toc.write_bytes(toc.read_bytes()[:100])
+        (corpus_dir / "uimahalli.txt").write_text("date 2025-03 Uimahalli avataan.", encoding="utf-8")
+        assert eventually(lambda: watcher.status.state == "failing")
+        assert re.fullmatch(rf"the update of {re.escape(str(index_dir))} failed \(\w+: .+ at \w+\.py:\d+\); the index "
+                            r"is as it was, and the update is tried again on the next change", str(errors[-1])), str(errors[-1])
+        shutil.rmtree(index_dir)  # what a person would do: start the index afresh
+        (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS | {"uimahalli", "kirjasto"})
+
+
+def test_listeners_that_fail_do_not_stop_the_watching(corpus_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+
+    def broken_pipe(news: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")  # as printing to a closed pipe would
+
+    with CorpusWatcher(corpus_dir, index_dir, on_update=broken_pipe, on_error=broken_pipe) as watcher:
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
+        (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
+        assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
+        assert watcher.status.state == "watching"
+    assert watcher.status.state == "stopped"

@@ -8,13 +8,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
-from search.corpus import CorpusReader
+from search.corpus import Bulletin, CorpusReader, PartialDate
 from search.errors import BulletinError, IndexLockedError, IndexMissingError
 from search.finnish import term_lists
+from search.index import parallel, writer
+from search.index.documents import to_document, with_terms
 from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import stored_hashes, update_index
@@ -217,3 +221,66 @@ def test_segments_are_plain_files_read_through_memory_maps(tmp_path: Path) -> No
     postings = next(name for name in ix.storage.list() if name.endswith(".pst"))
     assert isinstance(ix.storage.open_file(postings).file, mmap.mmap)
     assert len(stored(tmp_path / "index")) == 300
+
+
+def test_one_process_indexes_more_bulletins_than_it_may_hold_pending(corpus_dir: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one process, bulletins go to the writer once PARALLEL_FROM are pending, not all at the commit."""
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 50)
+    generate_bulletins(corpus_dir / "uudet.jsonl", 300)
+    report = update_index(corpus_dir, tmp_path / "index", procs=1)
+    assert report.added == 302 and len(stored(tmp_path / "index")) == 302
+
+
+def fail_analysis_of(monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
+    """Make the analysis of the bulletins `ids` raise, as a bug or an input nobody foresaw might."""
+    analyse = parallel.with_terms
+
+    def failing(document: dict) -> dict:
+        if document["id"] in ids:
+            raise RecursionError("analyysi hajosi")
+        return analyse(document)
+
+    monkeypatch.setattr(parallel, "with_terms", failing)
+
+
+# 20 bulletins are written by the run's own process, 300 by worker processes (or with procs=1 by the run's writer).
+@pytest.mark.parametrize(("count", "procs"), [(20, 2), (300, 2), (300, 1)])
+def test_a_bulletin_whose_analysis_fails_is_skipped_and_reported(corpus_dir: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, count: int,
+                                                                procs: int) -> None:
+    generate_bulletins(corpus_dir / "uudet.jsonl", count)
+    fail_analysis_of(monkeypatch, "uusi-3", "uusi-17")
+    report = update_index(corpus_dir, tmp_path / "index", procs=procs)
+    assert (report.added, report.skipped) == (count, 2)
+    assert [str(problem) for problem in report.problems] == [
+        f"uudet.jsonl:{line}: cannot be analysed (RecursionError('analyysi hajosi')): skipped" for line in (4, 18)]
+    ids = set(stored(tmp_path / "index"))
+    assert len(ids) == count and {"uusi-2", "uusi-4"} <= ids and not {"uusi-3", "uusi-17"} & ids
+
+
+def test_a_changed_bulletin_whose_analysis_fails_keeps_its_old_version(corpus_dir: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir = tmp_path / "index"
+    generate_bulletins(corpus_dir / "uudet.jsonl", 20)
+    update_index(corpus_dir, index_dir)
+    lines = (corpus_dir / "uudet.jsonl").read_text(encoding="utf-8").splitlines()
+    for number in (3, 5):
+        lines[number] = json.dumps(json.loads(lines[number]) | {"body": "Uimahallin peruskorjaus alkaa."},
+                                   ensure_ascii=False)
+    (corpus_dir / "uudet.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fail_analysis_of(monkeypatch, "uusi-3")
+    report = update_index(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.unchanged, report.deleted, report.skipped) == (0, 1, 21, 0, 1)
+    assert hits(index_dir, "body", "peruskorjaus") == {"uusi-5"}
+    assert "Uimahallin" not in stored(index_dir)["uusi-3"]["body"]
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=120)
+       | st.lists(st.sampled_from(["kokeilu", "KKO 2005:32", "rikoslain 21 luvun 5 §", "EU-rahoitusta", "5G:n", "23.11.",
+                                   "ａｂｃ", "ﬁ", "İ", "ß", "\u0301", "-", "§", " ", "\n", "x" * 70]), max_size=20).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_analysed_without_an_error(body: str) -> None:
+    """What a reader yields (text without control characters) can always be analysed."""
+    fields = with_terms(to_document(Bulletin("x", PartialDate(2020, 1), body[:40] or "x", body or "x", "x.txt:1")))
+    assert all(isinstance(term, str) for term in fields["exact"]) and isinstance(fields["lead"], bytes)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.errors import QueryError
+from search.searcher import BulletinSearch, SearchRequest
 from search.searcher.query import DateRange, parse_day, parse_query, without_unpaired_quote
 
 
@@ -179,3 +182,33 @@ def test_a_finnish_date_range_in_the_query():
 ])
 def test_without_unpaired_quote(text, forgiven):
     assert without_unpaired_quote(text) == forgiven
+
+
+# --- any query: a result or our own error ---------------------------------------------------------
+
+# Pieces of the query language and of Finnish text, joined at random, and any text at all.
+PIECES = st.sampled_from(['"', "“", "»", "-", "*", "OR", "AND", "NOT", "title:", "date:", "..", ":", "(", ")",
+                          "kokeilu", "kokeiluja", "hautomo", "ja", "että", "2020", "2020-11", "2019..2021", "..2020",
+                          "2021-02-30", "0000", "٢٠٢٠", "k", "ä", "\u00ad", "\u200b", "\t", "\x00", "\x1b", " "])
+QUERIES = st.lists(PIECES, max_size=12).map("".join) | st.lists(PIECES, max_size=8).map(" ".join) | st.text(max_size=40)
+
+
+@given(QUERIES)
+@settings(max_examples=500, deadline=None)
+def test_any_query_parses_or_raises_a_query_error(text: str) -> None:
+    try:
+        parsed = parse_query(text)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert parsed.required or parsed.excluded or parsed.dates != DateRange()
+
+
+@given(QUERIES)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_searches_or_raises_a_query_error(seed_index, text: str) -> None:
+    try:
+        result = BulletinSearch(seed_index).search(SearchRequest(text, explain=True))
+    except QueryError:
+        return
+    assert 0 <= len(result.hits) <= result.total + result.related_total and result.total <= 2

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +22,7 @@ from search.searcher import BulletinSearch
 from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest
 from search.web import create_app
 from search.web.i18n import MESSAGES
+from search.web.pages import part_bounds
 
 from conftest import copy_seeds
 
@@ -391,6 +392,15 @@ def test_api_unknown_path_and_wrong_method_are_json(client):
     assert response.status_code == 405 and response.get_json()["status"] == 405
 
 
+@pytest.mark.parametrize(("method", "url"), [("POST", "/api/search?q=kokeiluja"), ("DELETE", f"/bulletins/{SEED_2020}"),
+                                             ("TRACE", "/search.atom"), ("PUT", "/")])
+def test_a_wrong_method_is_405_with_the_methods_allowed(client, method, url):
+    response = client.open(url, method=method)
+    assert response.status_code == 405
+    assert sorted(response.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS"]
+    assert response.mimetype == ("text/html" if method in ("DELETE", "PUT") else "application/json")
+
+
 def test_api_health_is_ok_over_an_index(client):
     assert api(client, "/api/health") == {"status": "ok"}
 
@@ -411,7 +421,8 @@ def test_feed_lists_matching_bulletins_newest_first(client):
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)
     entries = feed.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}id").text.rsplit("/", 1)[1] for e in entries] == ["kampus-2025", SEED_2024, "kampus-2021"]
+    links = [urlsplit(e.find(f"{ATOM}link").get("href")).path for e in entries]
+    assert links == [f"/bulletins/{bulletin_id}" for bulletin_id in ("kampus-2025", SEED_2024, "kampus-2021")]
     assert feed.find(f"{ATOM}updated").text == "2025-02-10T00:00:00Z"
     assert entries[0].find(f"{ATOM}title").text == "Kampusinkubaattorit saavat jatkorahoitusta"
     assert "<mark>" in entries[0].find(f"{ATOM}summary").text
@@ -581,3 +592,69 @@ def test_feed_entries_say_their_language_in_an_english_feed(client):
     feed = ET.fromstring(client.get("/search.atom?q=kampusinkubaattorit&lang=en").data)
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert all(entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "fi" for entry in feed.findall(f"{ATOM}entry"))
+
+
+def test_control_characters_of_a_bulletin_never_reach_the_page_or_the_feed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ohjaus.txt").write_bytes("date 2021-03 Kirjasto \x1b[31maukeaa\x00 taas\x01.\r\n\r\nLainaus \x07alkaa.".encode())
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True}).test_client()
+    for url in ("/?q=kirjasto", "/bulletins/ohjaus", "/bulletins/ohjaus?q=lainaus", "/search.atom?q=kirjasto",
+                "/api/search?q=kirjasto", "/api/bulletins/ohjaus"):
+        text = client.get(url).get_data(as_text=True)
+        assert "aukeaa" in text and not {"\x00", "\x01", "\x07", "\x1b", "\r"} & set(text), url
+
+
+# --- a long bulletin, a part at a time -------------------------------------------------------------
+
+def test_part_bounds_cover_the_text_in_parts_cut_at_paragraphs():
+    body = "\n\n".join(f"Kappale {number}. " + "Kaupunginvaltuusto päätti asiasta yksimielisesti. " * 5
+                       for number in range(40))
+    bounds = part_bounds(body, 2000)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(body)
+    assert all(end == start for (_, end), (start, _) in zip(bounds, bounds[1:]))
+    assert all(0 < end - start <= 2000 for start, end in bounds)
+    assert all(body[start:].startswith("Kappale") for start, _ in bounds)
+    assert part_bounds("sana " * 10, 100) == [(0, 50)]
+    assert part_bounds("x" * 250, 100) == [(0, 100), (100, 200), (200, 250)]  # no place to cut: cut anyway
+
+
+@pytest.fixture(scope="module")
+def long_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    root = tmp_path_factory.mktemp("long")
+    body = "\n\n".join(f"Kappale {number}. " + ("Kaupunginvaltuusto päätti asiasta. " * 8) +
+                       ("Uimahallin peruskorjaus alkaa." if number == 30 else "") for number in range(40))
+    (root / "corpus").mkdir()
+    (root / "corpus" / "pitka.jsonl").write_text(json.dumps({"id": "pitka", "date": "2022-02", "title": "Pitkä päätös",
+                                                             "body": body}, ensure_ascii=False), encoding="utf-8")
+    update_index(root / "corpus", root / "index")
+    return create_app({"INDEX_DIR": root / "index", "TESTING": True, "PART_CHARS": 2000}).test_client()
+
+
+def test_a_long_bulletin_is_shown_a_part_at_a_time(long_client):
+    first = page(long_client, "/bulletins/pitka?lang=en")
+    assert "Part 1 of 7: this bulletin is long, so it is shown in parts." in first
+    assert "Kappale 0." in first and "Kappale 8." not in first
+    assert 'href="/bulletins/pitka?part=2&amp;lang=en" aria-label="Part 2 of 7"' in first
+    assert 'rel="next" href="/bulletins/pitka?part=2&amp;lang=en"' in first and 'rel="prev"' not in first
+    last = page(long_client, "/bulletins/pitka?part=7&lang=en")
+    assert "Kappale 39." in last and "Kappale 0." not in last and 'rel="next"' not in last
+
+
+def test_only_the_part_shown_is_highlighted_and_the_links_keep_the_search(long_client):
+    shown = page(long_client, "/bulletins/pitka?q=peruskorjaus&part=6")
+    assert "<mark>peruskorjaus</mark>" in shown
+    assert 'href="/bulletins/pitka?part=7&amp;q=peruskorjaus"' in shown
+    assert "<mark>" not in page(long_client, "/bulletins/pitka?q=peruskorjaus&part=1").split("<h1>", 1)[1]
+
+
+@pytest.mark.parametrize("part", ["0", "8", "x"])
+def test_a_part_that_is_not_there_is_a_400(long_client, part):
+    text = page(long_client, f"/bulletins/pitka?part={part}&lang=en", status=400)
+    assert ("The bulletin has parts 1–7." if part != "x" else "Parameter part must be a whole number.") in text
+
+
+def test_a_short_bulletin_is_one_part(client):
+    shown = page(client, f"/bulletins/{SEED_2020}?lang=en")
+    assert "shown in" not in shown and "Parts of the bulletin" not in shown

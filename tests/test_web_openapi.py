@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.web import create_app
 
@@ -86,6 +89,8 @@ def test_every_documented_search_parameter_is_read_and_checked(client, document)
 
 
 def examples(schema: dict) -> list[str]:
+    if "examples" in schema:
+        return schema["examples"]
     if "enum" in schema:
         return [str(value) for value in schema["enum"]]
     if schema["type"] == "integer":
@@ -98,8 +103,8 @@ def examples(schema: dict) -> list[str]:
 
 
 def counterexamples(schema: dict) -> list[str]:
-    if schema.get("enum") == ["fi", "en"]:
-        return []  # an unknown language falls back to Accept-Language
+    if schema == {"type": "string", "examples": ["fi", "en"]}:
+        return []  # any language is taken: an unknown one falls back to Accept-Language
     if "enum" in schema:
         return ["other"]
     if schema["type"] == "integer":
@@ -130,3 +135,43 @@ def test_responses_fit_their_documented_schema(client, document, url, status):
 def test_feed_is_documented_as_atom(client, document):
     content = document["paths"]["/search.atom"]["get"]["responses"]["200"]["content"]
     assert client.get("/search.atom?q=kokeiluja").mimetype in content
+
+
+def day_in_its_month(value: str) -> bool:
+    """Whether the day of YYYY-MM-DD or D.M.YYYY (if any) is in its month: what a pattern cannot say, and
+    so the one reason the server may refuse a date that its pattern matches (2021-02-29, 31.4.2020)."""
+    if "-" in value or value.isdigit():
+        year, month, day = ([int(part) for part in value.split("-")] + [1, 1])[:3]
+    else:  # 23.11.2020, 11/2020, 23,11,2020
+        *day_month, year = [int(part) for part in re.split(r"[./,]", value)]
+        day, month = ([1] + day_month)[-2:]
+    return day <= (29 if month == 2 and calendar.isleap(year) else DAYS_IN_MONTH[month - 1])
+
+
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+# Strings shaped like dates (digits of several scripts, odd lengths, stray characters) and any text.
+DATE_LIKE = (st.from_regex(r"\A[0-9０-９٠-٩]{0,5}(-[0-9]{0,3}(-[0-9]{0,3})?)?[ \n]?\Z") | st.text(max_size=12)
+             | st.from_regex(r"\A([0-9]{0,3}[.,])?[0-9]{0,3}[./,][0-9０-９]{0,5}[ \n]?\Z")
+             | st.sampled_from(["0000", "0001", "9999-12-31", "2020-00", "2020-13", "2020-2-29", "2021-02-29", "",
+                                "31.4.2020", "29.2.2020", "13/2020", "1/0000", "23,11,2020"]))
+
+
+@given(value=DATE_LIKE)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_dates_are_taken_exactly_when_their_documented_pattern_matches_a_calendar_day(client, document, value):
+    parameter = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "from")
+    matches = re.search(parameter["schema"]["pattern"], value) and "\n" not in value  # ECMA's $ ends the text
+    response = client.get("/api/search", query_string={"q": "kokeiluja", "from": value})
+    assert response.status_code == (200 if matches and (not value or day_in_its_month(value)) else 400), value
+
+
+@given(value=st.from_regex(r"\A[0-9０-９+ -]{0,6}\Z") | st.integers(-10, 12000).map(str))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_years_are_taken_exactly_in_their_documented_range(client, document, value):
+    parameter = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "year")
+    schema = parameter["schema"]
+    valid = re.fullmatch(r"[1-9][0-9]*", value) and schema["minimum"] <= int(value) <= schema["maximum"]
+    response = client.get("/api/search", query_string={"q": "kokeiluja", "year": value})
+    assert response.status_code == (200 if valid else 400), value

@@ -1,22 +1,25 @@
 """The corpus: a folder of bulletin files, read into `Bulletin`s whatever their format.
 
-Each format is a module with `read(path, name)` yielding bulletins and problems; `READERS`
-maps a file extension to it. Bad input becomes a `Problem` and never stops the reading.
+Each format is a module with `read(path, name, limit)` yielding bulletins and problems; `READERS`
+maps a file extension to it. Bad input becomes a `Problem` and never stops the reading. Only
+regular files are read, and no bulletin larger than `limit` bytes (search.corpus.files).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from search.corpus import ahjo, jsonl, text
-from search.corpus.bulletin import HEADING_MARKS, Bulletin, PartialDate, Problem, normalize_case
+from search.corpus.bulletin import HEADING_MARKS, Bulletin, PartialDate, Problem, normalize_case, source_name
+from search.corpus.files import MAX_BULLETIN_MB, max_bytes
 from search.errors import BulletinError
 
-__all__ = ["HEADING_MARKS", "READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem", "is_bulletin_file", "normalize_case",
-           "read_file"]
+__all__ = ["HEADING_MARKS", "MAX_BULLETIN_MB", "READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem",
+           "is_bulletin_file", "max_bytes", "normalize_case", "read_file"]
 
-READERS: dict[str, Callable[[Path, str], Iterator[Bulletin | Problem]]] = {
+READERS: dict[str, Callable[[Path, str, int], Iterator[Bulletin | Problem]]] = {
     ".txt": text.read,
     ".jsonl": jsonl.read,
     ".json": ahjo.read,  # Ahjo API responses; a JSON file of another kind is reported as such
@@ -32,18 +35,20 @@ def is_bulletin_file(relative: Path) -> bool:
     return relative.suffix.lower() in READERS and not any(_is_hidden_or_temporary(part) for part in relative.parts)
 
 
-def read_file(path: Path, root: Path | None = None, seen: dict[str, str] | None = None) -> Iterator[Bulletin | Problem]:
+def read_file(path: Path, root: Path | None = None, seen: dict[str, str] | None = None,
+              limit: int = max_bytes()) -> Iterator[Bulletin | Problem]:
     """Lazily yield the bulletins and problems of one file, in file order.
 
     Sources are named relative to `root` when given. `seen` maps the ids already taken to their
-    source: a bulletin reusing one becomes a problem, the others are added to it.
+    source: a bulletin reusing one becomes a problem, the others are added to it. A bulletin larger
+    than `limit` bytes is a problem. An error no reader foresaw ends the file as a problem too.
     Raise BulletinError if the extension has no reader.
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise BulletinError(f"{path}: not a bulletin file (known extensions: {', '.join(READERS)})")
-    name = path.relative_to(root).as_posix() if root is not None else str(path)
-    return _unique(reader(path, name), {} if seen is None else seen)
+    name = source_name(path.relative_to(root).as_posix() if root is not None else str(path))
+    return _unique(_guarded(reader(path, name, limit), name), {} if seen is None else seen)
 
 
 class CorpusReader:
@@ -54,8 +59,9 @@ class CorpusReader:
     reads the folder afresh. Ids are unique across the corpus: the first one read wins.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, limit: int = max_bytes()) -> None:
         self.folder = Path(folder)
+        self.limit = limit
         self.files: list[Path] = []
         self.problems: list[Problem] = []
         self.ignored: list[Path] = []
@@ -67,7 +73,7 @@ class CorpusReader:
         seen: dict[str, str] = {}
         for path in self._walk(self.folder, set()):
             self.files.append(path)
-            for item in read_file(path, self.folder, seen):
+            for item in read_file(path, self.folder, seen, self.limit):
                 if isinstance(item, Problem):
                     self.problems.append(item)
                 else:
@@ -83,7 +89,7 @@ class CorpusReader:
         try:
             entries = sorted(folder.iterdir())
         except OSError as error:
-            name = folder.relative_to(self.folder).as_posix()
+            name = source_name(folder.relative_to(self.folder).as_posix())
             self.problems.append(Problem(f"{name}:1", f"cannot read folder: {error.strerror or error}"))
             return
         for entry in entries:
@@ -93,6 +99,23 @@ class CorpusReader:
                 yield entry  # a dangling link too: reading it reports the problem
             else:
                 self.ignored.append(entry)
+
+
+_LINE = re.compile(r":([0-9]+)$")
+
+
+def _guarded(items: Iterator[Bulletin | Problem], name: str) -> Iterator[Bulletin | Problem]:
+    """`items`, ended by a problem if reading them raises an error the reader did not foresee: one
+    file must never stop the reading of the others."""
+    line = 0
+    try:
+        for item in items:
+            found = _LINE.search(item.source)  # `file:12`; an API response's entries are `file: entry 3 (id)`
+            line = int(found[1]) if found else line
+            yield item
+    except Exception as error:
+        yield Problem(f"{name}:{line + 1}", f"cannot be read ({type(error).__name__}: {error}): the rest of the file "
+                                            "is skipped")
 
 
 def _unique(items: Iterable[Bulletin | Problem], seen: dict[str, str]) -> Iterator[Bulletin | Problem]:

@@ -9,6 +9,9 @@ object or (a shape the API has also returned) a one-element list holding the obj
 - each agenda item that has `HTML` (kind `agenda_item`), id `<MeetingID>-<AgendaPoint>`.
 
 An entry that cannot be read is a problem `file: entry N (id): reason`; the rest of the file is read.
+A bulletin whose text is larger than the limit is such a problem, and a file larger than
+RESPONSE_BULLETINS times the limit (64 MB at the default 1 MB: what `bulletins fetch` takes from the
+API at most) is not read at all.
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from search.corpus.bulletin import CASE, Bulletin, PartialDate, Problem, normalize_case, normalize_id
+from search.corpus.bulletin import CASE, Bulletin, PartialDate, Problem, clean_text, normalize_case, normalize_id
+from search.corpus.files import max_bytes, open_regular, too_large
 from search.corpus.html import HtmlDocument, NotHtmlError
 from search.corpus.text import derive_title
+from search.errors import BulletinError
 
 LISTS = ("decisions", "meetings")
+# How much larger than the limit of one bulletin a whole response file may be.
+RESPONSE_BULLETINS = 64
 DECISION, AGENDA_ITEM, ANNOUNCEMENT = "decision", "agenda_item", "announcement"
 
 # The head of an Ahjo document says what the bulletin's fields already hold (title, §, diary number);
 # `esitysPdfVersioId` holds the id of a motion's PDF, no text for a reader.
 _HEAD_CLASSES = ("AsiaOtsikko", "Asiapykala", "DnroTmuoto", "esitysPdfVersioId")
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})")
 _SECTION = re.compile(r"(\d+\s*[a-z]?)\b")
 
 
@@ -38,12 +45,24 @@ class EntryError(ValueError):
     """An entry, or one of its bulletins, cannot be read."""
 
 
-def read(path: Path, name: str) -> Iterator[Bulletin | Problem]:
-    """Yield the bulletins of one saved API response, and a problem for every entry that cannot be read."""
+def read(path: Path, name: str, limit: int = max_bytes()) -> Iterator[Bulletin | Problem]:
+    """Yield the bulletins of one saved API response, and a problem for every entry that cannot be read
+    or whose bulletin is larger than `limit` bytes."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        with open_regular(path) as file:
+            content = file.read(RESPONSE_BULLETINS * limit + 1)
+        if len(content) > RESPONSE_BULLETINS * limit:
+            yield Problem(f"{name}:1", too_large(len(content), RESPONSE_BULLETINS * limit, True, "API response"))
+            return
+        data = json.loads(content.decode("utf-8-sig"))
+    except BulletinError as error:
+        yield Problem(f"{name}:1", str(error))
+        return
     except OSError as error:
         yield Problem(f"{name}:1", f"cannot read file: {error.strerror or error}")
+        return
+    except RecursionError:
+        yield Problem(f"{name}:1", "broken JSON (nested too deeply)")
         return
     except UnicodeDecodeError as error:
         yield Problem(f"{name}:1", f"invalid UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start})")
@@ -57,7 +76,9 @@ def read(path: Path, name: str) -> Iterator[Bulletin | Problem]:
         yield Problem(f"{name}:1", str(error))
         return
     for number, entry in enumerate(entries, 1):
-        yield from (decision_bulletins if key == "decisions" else meeting_bulletins)(entry, f"{name}: entry {number}")
+        for found in (decision_bulletins if key == "decisions" else meeting_bulletins)(entry, f"{name}: entry {number}"):
+            size = len(found.body.encode("utf-8")) if isinstance(found, Bulletin) else 0
+            yield Problem(found.source, too_large(size, limit)) if size > limit else found
 
 
 def response_entries(data: Any) -> tuple[str, list[Any]]:
@@ -163,14 +184,15 @@ def _bulletin(document: HtmlDocument, source: str, *, id: str, kind: str, title:
               classification: str | None = None, section: str | None = None, lang: str | None = None) -> Bulletin:
     """The bulletin of one Ahjo document; EntryError if it has no text or no date. A document that is
     its head alone (a confidential decision is only its title) has the title for its text."""
-    title = (title or "").strip()
-    body = document.text(_HEAD_CLASSES) or title
+    title = clean_text(title or "").strip()
+    body = clean_text(document.text(_HEAD_CLASSES)) or title
     if not body:
         raise EntryError("no text: the HTML holds none")
     return Bulletin(
         id=id, date=_date(dates, document), title=title or derive_title(body), body=body,
-        source=source, url=url, organ=organ, lang=document.lang or (lang or "").lower() or None, kind=kind,
-        case=normalize_case(case) if case else None, classification=classification,
+        source=source, url=url, organ=clean_text(organ) if organ else None,
+        lang=document.lang or (lang or "").lower() or None, kind=kind, case=normalize_case(case) if case else None,
+        classification=clean_text(classification) if classification else None,
         section=_section(section or document.class_text("Asiapykala")))
 
 

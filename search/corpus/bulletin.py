@@ -8,10 +8,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")  # ASCII digits only: \d is any script's
+# Control characters: line breaks other than \n become one, the unit separator (whitespace) a space,
+# and the rest, which would recolour a terminal or break a page, go; \t and \n stay.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # A diary number (the case a bulletin belongs to): the city's code, the year and the number, written
 # `HEL 2021-009631`, `HEL-2021-009631` or `hel 2021-009631`.
-CASE = re.compile(r"\b([A-Za-zÅÄÖåäö]{2,})[\s-]+(\d{4})-(\d{3,})\b")
+CASE = re.compile(r"\b([A-Za-zÅÄÖåäö]{2,})[\s-]+([0-9]{4})-([0-9]{3,})\b")
 # The marks of a heading in a bulletin's text: a line that begins with two to six `#` and a space
 # (`## Päätös`), as in Markdown; search.corpus.html writes headings so.
 HEADING_MARKS = re.compile(r"^(#{2,6}) (?=\S)", re.MULTILINE)
@@ -28,9 +32,10 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse `YYYY-MM` or `YYYY-MM-DD`; raise ValueError for anything else or an impossible date."""
-        match = _DATE.match(text.strip())
+        match = _DATE.fullmatch(text.strip())
         if not match:
-            raise ValueError(f"not a date of the form YYYY-MM or YYYY-MM-DD: {text.strip()[:40]!r}")
+            digits = " in ASCII digits" if any(char.isdigit() and not char.isascii() for char in text) else ""
+            raise ValueError(f"not a date of the form YYYY-MM or YYYY-MM-DD{digits}: {text.strip()[:40]!r}")
         year, month = int(match[1]), int(match[2])
         day = int(match[3]) if match[3] else None
         try:
@@ -92,6 +97,18 @@ class Problem:
         return f"{self.source}: {self.reason}"
 
 
+def clean_text(text: str) -> str:
+    """`text` without control characters other than newline and tab; other line breaks (\\r\\n, \\r,
+    form feed, …) become newlines."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text).replace("\x1f", " "))
+
+
+def source_name(name: str) -> str:
+    """A file's name as reports show it: quoted, with escapes, if it holds a character that would
+    break the report's line or hide in it (a newline, a control character, an undecodable byte)."""
+    return name if name.isprintable() else repr(name)
+
+
 def normalize_id(raw: str) -> str:
     """The id without surrounding whitespace; ValueError if it is empty or unfit for a URL path."""
     bulletin_id = raw.strip()
@@ -104,6 +121,8 @@ def normalize_id(raw: str) -> str:
         raise ValueError(f"id {bulletin_id!r} cannot be a URL path segment")
     if any(unicodedata.category(char) == "Cc" for char in bulletin_id):
         raise ValueError(f"id {bulletin_id!r} contains a control character")
+    if any(unicodedata.category(char) == "Cs" for char in bulletin_id):  # how Python reads a byte that is not UTF-8
+        raise ValueError(f"id {bulletin_id!r} is not UTF-8 text (a file name in another encoding?)")
     return bulletin_id
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_id
+from search.corpus.bulletin import Bulletin, PartialDate, Problem, clean_text, normalize_id
+from search.corpus.files import max_bytes, open_regular, too_large
+from search.errors import BulletinError
 
 # A title as long as the sources' own are (Helsinki's decisions: median 71 characters, 9 in 10 at most 116).
 TITLE_LENGTH = 150
@@ -31,12 +34,21 @@ _HEADER = re.compile(r"date[ \t]+(\S+)(.*)", re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
 
 
-def read(path: Path, name: str) -> Iterator[Bulletin | Problem]:
-    """Yield the one bulletin of the file, or the problem that keeps it from being read."""
+def read(path: Path, name: str, limit: int = max_bytes()) -> Iterator[Bulletin | Problem]:
+    """Yield the one bulletin of the file, or the problem that keeps it from being read (among them
+    a file larger than `limit` bytes)."""
     try:
-        data = path.read_bytes()
+        with open_regular(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(limit + 1) if size <= limit else b""  # read no more, even if it grows
+    except BulletinError as error:
+        yield Problem(f"{name}:1", str(error))
+        return
     except OSError as error:
         yield Problem(f"{name}:1", f"cannot read file: {error.strerror or error}")
+        return
+    if size > limit or len(data) > limit:
+        yield Problem(f"{name}:1", too_large(max(size, len(data)), limit))
         return
     try:
         text = data.decode("utf-8")
@@ -52,7 +64,7 @@ def read(path: Path, name: str) -> Iterator[Bulletin | Problem]:
 
 def parse(text: str, stem: str, source: str) -> Bulletin:
     """The bulletin written in `text`; ValueError with the reason if it has no valid date, body or id."""
-    content = text.lstrip("\ufeff \t\r\n")
+    content = clean_text(text).lstrip("\ufeff \t\n")
     if not content:
         raise ValueError("empty file")
     header = _HEADER.match(content)

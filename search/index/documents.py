@@ -45,6 +45,11 @@ def case_terms(case: str) -> list[str]:
     return [whole, whole.split(" ", 1)[1]] if CASE.fullmatch(case) else [whole]
 
 
+def text_size(document: dict[str, Any]) -> int:
+    """About how much text `document` holds, in characters: what its analysis costs grows with it."""
+    return len(document["exact"])
+
+
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with its exact and parts text replaced by their term lists, as the Whoosh writer
     takes them, and for search feedback, as columns: the lemmas of its lead, the precedents it cites

@@ -5,6 +5,10 @@ A worker closes its segment when the segment's postings reach SEGMENT_MB instead
 spill them to disk and merge the runs again (that took 40 % more time on 1,000 bulletins of kko.jsonl);
 so memory stays bounded and the postings are sorted once. Whoosh's own MpWriter does not bound its
 segments, so this module drives the same segment-level internals of the pinned whoosh3 release.
+Documents go to the workers in batches bounded in count and in text, so that long bulletins queued
+for analysis cannot fill the memory either.
+
+A bulletin whose analysis fails is left out and reported, as a bulletin that cannot be read is.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from whoosh.codec.base import Segment
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
+from search.corpus import Problem
 from search.errors import BulletinsError
-from search.index.documents import with_terms
+from search.index.documents import text_size, with_terms
 from search.processes import die_with_parent
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
-BATCH = 64  # documents handed to a worker at once
+BATCH = 64  # documents handed to a worker at once, at most
+BATCH_CHARS = 2**22  # and at most about this much text
 
 _starting_for: int | None = None  # the pid of a run while it forks its workers
 
@@ -36,6 +42,7 @@ class SegmentWorkers:
         self.jobs = context.Queue(procs * 2)  # bounded, so reading waits for analysis
         self.results = context.Queue()
         self.batch: list[dict[str, Any]] = []
+        self.batch_chars = 0
         self.processes = [context.Process(target=_work, args=(ix, self.jobs, self.results), daemon=True)
                           for _ in range(procs)]
         global _starting_for
@@ -48,28 +55,30 @@ class SegmentWorkers:
 
     def add(self, document: dict[str, Any]) -> None:
         self.batch.append(document)
-        if len(self.batch) >= BATCH:
+        self.batch_chars += text_size(document)
+        if len(self.batch) >= BATCH or self.batch_chars >= BATCH_CHARS:
             self._put(self.batch)
-            self.batch = []
+            self.batch, self.batch_chars = [], 0
 
-    def finish(self) -> list[Segment]:
-        """Wait for the workers to write everything; the segments they wrote."""
+    def finish(self) -> tuple[list[Segment], list[Failure]]:
+        """Wait for the workers to write everything; the segments they wrote and the bulletins they
+        could not analyse."""
         if self.batch:
             self._put(self.batch)
         for _ in self.processes:
             self._put(None)
         segments: list[Segment] = []
+        failures: list[Failure] = []
         for _ in self.processes:
-            result = self._get()
-            if isinstance(result, BaseException):
-                raise result
-            segments += result
+            written, failed = _result_or_raise(self._get())
+            segments += written
+            failures += failed
         for process in self.processes:
             process.join()
-        return segments
+        return segments, failures
 
     def terminate(self) -> None:
-        """Stop the workers at once; their segments are left for the next commit to clean up."""
+        """Stop the workers at once; the files they were writing are left for the next run to remove."""
         for process in self.processes:
             process.terminate()
         for process in self.processes:
@@ -81,19 +90,46 @@ class SegmentWorkers:
             try:
                 return self.jobs.put(item, timeout=0.5)
             except queue.Full:
-                self._check_alive()
+                # no worker ends before it is sent None: one that has ended was stopped by an error
+                if any(process.exitcode is not None for process in self.processes):
+                    self._raise_worker_error()
 
-    def _get(self) -> list[Segment] | BaseException:
+    def _get(self) -> Result:
         while True:
             try:
                 return self.results.get(timeout=0.5)
             except queue.Empty:
-                self._check_alive()
+                if any(process.exitcode not in (None, 0) for process in self.processes):
+                    self._raise_worker_error()
 
-    def _check_alive(self) -> None:
+    def _raise_worker_error(self) -> None:
+        """Raise the error that ended a worker: the one it reported, or else how it died."""
+        try:
+            _result_or_raise(self.results.get(timeout=0.5))
+        except queue.Empty:
+            pass
         codes = [process.exitcode for process in self.processes]
-        if any(code not in (None, 0) for code in codes) or None not in codes:
-            raise RuntimeError(f"indexing worker processes ended unexpectedly (exit codes {codes})")
+        raise BulletinsError(f"indexing worker processes ended unexpectedly (exit codes {codes})")
+
+
+Failure = tuple[str, Problem]  # a bulletin that could not be analysed: its id, and why
+Result = tuple[list[Segment], list[Failure]] | BaseException  # what a worker sends back
+
+
+def _result_or_raise(result: Result) -> tuple[list[Segment], list[Failure]]:
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def analysed(document: dict[str, Any], failures: list[Failure]) -> dict[str, Any] | None:
+    """`document` with its terms (search.index.documents.with_terms), or None if its analysis fails,
+    which is noted in `failures`: no bulletin may stop the others being indexed."""
+    try:
+        return with_terms(document)
+    except Exception as error:
+        failures.append((document["id"], Problem(document["source"], f"cannot be analysed ({error!r}): skipped")))
+        return None
 
 
 def _bind_worker_to_run() -> None:
@@ -107,23 +143,29 @@ os.register_at_fork(after_in_child=_bind_worker_to_run)
 
 def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """A worker: add the documents of every job to a segment, closing it at SEGMENT_MB, until a
-    None job; then send the segments written (or the error that stopped it)."""
+    None job; then send the segments written and the bulletins left out (or the error that
+    stopped it: an OSError as it is, so that the run reports a full disk as its own would be)."""
     try:
-        segments = []
+        segments: list[Segment] = []
+        failures: list[Failure] = []
         writer = None
         while (documents := jobs.get()) is not None:
             for document in documents:
+                fields = analysed(document, failures)
+                if fields is None:
+                    continue
                 # _lk=False: the run holds the indexing lock, and takes Whoosh's write lock to commit
                 writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB, compound=False)
-                writer.add_document(**with_terms(document))
+                writer.add_document(**fields)
                 if writer.pool.currentsize >= SEGMENT_MB * 2**20:
                     segments.append(writer._finalize_segment())
                     writer = None
         if writer is not None:
             segments.append(writer._finalize_segment())
-        results.put(segments)
+        results.put((segments, failures))
     except Exception as error:
-        results.put(error if isinstance(error, BulletinsError) else RuntimeError(f"indexing worker: {error!r}"))
+        known = isinstance(error, (BulletinsError, OSError))
+        results.put(error if known else RuntimeError(f"indexing worker: {error!r}"))
 
 
 def commit_with(writer: SegmentWriter, segments: list[Segment], mergetype: Any = None) -> None:

@@ -12,6 +12,8 @@ from typing import TextIO
 import click
 
 from search.corpus import is_bulletin_file
+from search.corpus.files import open_regular
+from search.errors import BulletinError
 
 LINE_EVERY = 5.0  # seconds between plain progress lines
 
@@ -32,12 +34,13 @@ def estimate_bulletins(corpus_dir: Path) -> int:
 
 
 def _count_lines(path: Path) -> int:
+    """The lines of a regular file (0 for anything else: reading a named pipe would wait for ever)."""
     lines, last = 0, b"\n"
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:
             for chunk in iter(lambda: file.read(1 << 20), b""):
                 lines, last = lines + chunk.count(b"\n"), chunk[-1:]
-    except OSError:
+    except (OSError, BulletinError):
         pass
     return lines + (last != b"\n")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from whoosh.query import Every
 
+from search.errors import IndexMissingError
 from search.index.schema import SCHEMA_VERSION
 from search.index.store import open_index
 
@@ -45,6 +46,17 @@ class IndexStats:
         return {**asdict(self), "updated": self.updated.isoformat(timespec="seconds")}
 
 
+def bulletin_count(index_dir: Path) -> int:
+    """How many bulletins the index in `index_dir` holds (0 when there is no index yet), as its table
+    of contents says: opening a reader to count them would open every segment (a second on a large
+    index, on every page that asks)."""
+    try:
+        ix = open_index(index_dir)
+    except IndexMissingError:
+        return 0
+    return sum(segment.doc_count() for segment in ix._segments())
+
+
 def index_stats(index_dir: Path) -> IndexStats:
     """Figures about the index in `index_dir`; IndexMissingError if there is none."""
     ix = open_index(index_dir)
@@ -60,7 +72,7 @@ def index_stats(index_dir: Path) -> IndexStats:
             last_date=last[0]["date_text"] if last else None,
             size_bytes=sum(path.stat().st_size for path in Path(index_dir).iterdir() if path.is_file()),
             vocabulary=vocabulary,
-            segments=len(reader.leaf_readers()),
+            segments=len(reader.segments() or ()),  # an empty index's reader has none
             updated=datetime.fromtimestamp(ix.last_modified()),
             schema_version=SCHEMA_VERSION,
         )

@@ -19,15 +19,17 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
-from whoosh.index import FileIndex
+from whoosh.index import TOC, FileIndex
 
 from search.errors import IndexMissingError
 from search.index.schema import SCHEMA_VERSION, bulletin_schema
 
 INDEX_NAME = f"bulletins{SCHEMA_VERSION}"
 
-# Whoosh names its files `_<name>_<generation>.toc` and `<name>_<segment>.<ext>`.
+# Whoosh names its files `_<name>_<generation>.toc` and `<name>_<segment>.<ext>`, and its writers'
+# temporary folder `<name>.tmp`.
 _TOC = re.compile(r"^_(?P<name>.+)_(?P<generation>\d+)\.toc$")
+_SEGMENT_FILE = re.compile(r"^(?P<segment>(?P<name>[^_]+)_[0-9a-z]+)\.\w[\w.]*$")
 
 
 class MappedStorage(FileStorage):
@@ -64,15 +66,36 @@ def create_index(index_dir: Path) -> FileIndex:
     return MappedStorage(str(index_dir)).create_index(bulletin_schema(), indexname=INDEX_NAME)
 
 
-def remove_other_versions(index_dir: Path) -> None:
-    """Delete the files (and a killed run's temporary folder) of indexes of other schema versions."""
-    names = [name for name in _generations(index_dir) if name != INDEX_NAME]
+def leftovers(index_dir: Path) -> list[Path]:
+    """What runs that died left in `index_dir`: the files of segments that no commit took in, the
+    tables of contents of older generations, the writers' temporary folder, and every file of
+    other schema versions. Nothing while no index of this version is committed: until then, the
+    other versions' index is the one searched. Files of any other name are never counted."""
+    generations = _generations(index_dir)
+    latest = generations.get(INDEX_NAME, -1)
+    if latest < 1:
+        return []
+    toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME, gen=latest, schema=bulletin_schema())
+    segments = {segment.segment_id() for segment in toc.segments}
+    others = tuple(start for name in generations if name != INDEX_NAME for start in (f"_{name}_", f"{name}_", f"{name}."))
+    found = []
     for path in index_dir.iterdir():
-        if any(path.name.startswith((f"_{name}_", f"{name}_", f"{name}.")) for name in names):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+        toc_file, segment_file = _TOC.match(path.name), _SEGMENT_FILE.match(path.name)
+        if (path.name.startswith(others) or path.name == f"{INDEX_NAME}.tmp"
+                or toc_file and toc_file["name"] == INDEX_NAME and int(toc_file["generation"]) != latest
+                or segment_file and segment_file["name"] == INDEX_NAME and segment_file["segment"] not in segments):
+            found.append(path)
+    return found
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete the `leftovers` of runs that died. Only under the indexing lock: the files of a run
+    under way would look the same."""
+    for path in leftovers(index_dir):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _generations(index_dir: Path) -> dict[str, int]:

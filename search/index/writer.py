@@ -13,15 +13,18 @@ from typing import Any, Protocol
 from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, LockError, SegmentWriter
 
-from search.corpus import CorpusReader, Problem
+from search.corpus import CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
-from search.index.documents import to_document, with_terms
+from search.index.columns import column
+from search.index.documents import text_size, to_document
 from search.index.lock import index_lock
-from search.index.parallel import SegmentWorkers, commit_with
-from search.index.store import create_index, open_index, remove_other_versions
+from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
+from search.index.store import create_index, open_index, remove_leftovers
 
 # Worker processes pay off only for many bulletins; a few are written faster in this process.
 PARALLEL_FROM = 200
+# Bulletins held before the workers start (or, with one process, before writing starts), at most:
+PENDING_CHARS = 2**24  # about this much text
 LIMIT_MB = 128
 
 
@@ -72,19 +75,19 @@ class IndexReport:
 
 
 def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, progress: Progress | None = None,
-                 procs: int | None = None, wait: float = 0.0) -> IndexReport:
+                 procs: int | None = None, wait: float = 0.0, limit: int = max_bytes()) -> IndexReport:
     """Make the index in `index_dir` hold exactly the good bulletins of `corpus_dir`.
 
     Incremental unless `rebuild` (or the index is missing or of another schema version). `procs`
-    worker processes analyse the text (default: one per core). Waits up to `wait` seconds for
-    another indexing run, then raises IndexLockedError.
+    worker processes analyse the text (default: one per core). A bulletin larger than `limit` bytes
+    is skipped. Waits up to `wait` seconds for another indexing run, then raises IndexLockedError.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():  # before an empty index is created for it
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
     try:
-        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait)
+        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit)
     except OSError as error:  # a full disk, a folder we may not write: the old index stands
         raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
     report.seconds = time.perf_counter() - started
@@ -92,7 +95,7 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
 
 
 def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress | None, procs: int,
-            wait: float) -> IndexReport:
+            wait: float, limit: int) -> IndexReport:
     """The work of update_index, under the index's lock."""
     with index_lock(index_dir, wait):
         try:
@@ -100,23 +103,37 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
             stored = {} if rebuild else stored_hashes(ix)
         except IndexMissingError:
             ix, rebuild, stored = create_index(index_dir), True, {}
+        remove_leftovers(index_dir)
         report = IndexReport(rebuilt=rebuild)
         batch = _Batch(ix, procs)
         try:
-            _compare(CorpusReader(corpus_dir), stored, batch, report, progress)
+            _compare(CorpusReader(corpus_dir, limit), stored, batch, report, progress)
             if rebuild or report.added or report.updated or report.deleted:
                 batch.commit(clear=rebuild)
-                remove_other_versions(index_dir)
+                _count_failures(batch.failures, stored, report)
+                remove_leftovers(index_dir)
         except BaseException:
             batch.cancel()
             raise
     return report
 
 
+def _count_failures(failures: list[Failure], stored: dict[str, str], report: IndexReport) -> None:
+    """Count the bulletins that could not be analysed as skipped, not as added or updated (the
+    old version of an updated one stays)."""
+    for bulletin_id, problem in failures:
+        report.problems.append(problem)
+        if bulletin_id in stored:
+            report.updated -= 1
+            report.unchanged += 1
+        else:
+            report.added -= 1
+
+
 def stored_hashes(ix: FileIndex) -> dict[str, str]:
     """The content hash of every bulletin in the index, by id."""
     with ix.reader() as reader:
-        ids, hashes = reader.column_reader("id"), reader.column_reader("content_hash")
+        ids, hashes = column(reader, "id"), column(reader, "content_hash")
         return {ids[docnum]: hashes[docnum].decode("ascii") for docnum in reader.all_doc_ids()}
 
 
@@ -155,39 +172,67 @@ class _Batch:
         self.ix = ix
         self.procs = procs
         self.pending: list[dict[str, Any]] = []
+        self.pending_chars = 0
         self.deleted: list[str] = []
+        self.failures: list[Failure] = []
         self.workers: SegmentWorkers | None = None
         self.writer: SegmentWriter | None = None
 
     def add(self, document: dict[str, Any]) -> None:
         if self.workers is not None:
             self.workers.add(document)
-            return
-        self.pending.append(document)
-        if len(self.pending) >= PARALLEL_FROM and self.procs > 1:
-            self.workers = SegmentWorkers(self.ix, self.procs)
-            for pending in self.pending:
-                self.workers.add(pending)
-            self.pending = []
+        elif self.writer is not None:
+            self._write(document)
+        else:
+            self.pending.append(document)
+            self.pending_chars += text_size(document)
+            if len(self.pending) >= PARALLEL_FROM or self.pending_chars >= PENDING_CHARS:
+                self._start()
 
     def delete(self, bulletin_id: str) -> None:
         """Delete the indexed bulletin `bulletin_id` (its old version, if it is also added)."""
         self.deleted.append(bulletin_id)
 
     def commit(self, clear: bool) -> None:
-        """Apply the deletions and additions in one commit; `clear` drops everything else."""
-        # Opened after the workers are forked, so that they do not inherit Whoosh's write lock.
+        """Apply the deletions and additions in one commit; `clear` drops everything else. A bulletin
+        whose analysis fails is left out, and noted in `failures`; its old version, if any, stays."""
+        if self.writer is None:
+            self._open_writer()
+        for document in self.pending:
+            self._write(document)
+        segments, failures = self.workers.finish() if self.workers else ([], [])
+        self.failures += failures
+        kept = {bulletin_id for bulletin_id, _ in self.failures}
+        # Deletions reach only the segments committed before: the new documents are safe.
+        for bulletin_id in self.deleted:
+            if bulletin_id not in kept:
+                self.writer.delete_by_term("id", bulletin_id)
+        commit_with(self.writer, segments, CLEAR if clear else None)
+
+    def _start(self) -> None:
+        """Hand the pending documents, and those that follow, to worker processes, or with one
+        process to this process's writer (which bounds its memory by spilling to disk)."""
+        if self.procs > 1:
+            self.workers = SegmentWorkers(self.ix, self.procs)
+            for document in self.pending:
+                self.workers.add(document)
+        else:
+            self._open_writer()
+            for document in self.pending:
+                self._write(document)
+        self.pending, self.pending_chars = [], 0
+
+    def _open_writer(self) -> None:
+        # Opened after any workers are forked, so that they do not inherit Whoosh's write lock.
         try:
             self.writer = self.ix.writer(limitmb=LIMIT_MB, compound=False)
         except LockError:
             raise IndexLockedError(f"the index in {self.ix.storage.folder} is locked by another writer") from None
-        for document in self.pending:
-            self.writer.add_document(**with_terms(document))
-        # Deletions reach only the segments committed before: the new documents are safe.
-        for bulletin_id in self.deleted:
-            self.writer.delete_by_term("id", bulletin_id)
-        segments = self.workers.finish() if self.workers else []
-        commit_with(self.writer, segments, CLEAR if clear else None)
+
+    def _write(self, document: dict[str, Any]) -> None:
+        fields = analysed(document, self.failures)
+        if fields is not None:
+            self.writer.add_document(**fields)
 
     def cancel(self) -> None:
         """Leave the index as it was and stop the worker processes."""

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 
 from whoosh.reading import IndexReader
 
+from search.index.columns import column
 from search.index.references import own_precedent
 from search.searcher.feedback import Ranked, bm25_idf, reorder
 
@@ -31,7 +32,7 @@ class References:
     many bulletins each provision stands, and which bulletins cite one another (either way)."""
 
     def __init__(self, reader: IndexReader) -> None:
-        ids, cites, provisions = (reader.column_reader(name) for name in ("id", "cites", "provisions"))
+        ids, cites, provisions = (column(reader, name) for name in ("id", "cites", "provisions"))
         live = list(reader.all_doc_ids())
         self.count = len(live)
         applied = ((docnum, frozenset(provisions[docnum].decode("utf-8").split())) for docnum in live)

@@ -27,6 +27,8 @@ from typing import Protocol
 
 from whoosh.reading import IndexReader
 
+from search.index.columns import column
+
 FEEDBACK_DOCS = 15
 MIN_VOTES = 2
 CANDIDATES = 30
@@ -41,7 +43,7 @@ class LeadStats:
     stands, and the idf over the bodies of the lemmas weighed so far (shared by the threads)."""
 
     def __init__(self, reader: IndexReader) -> None:
-        leads = reader.column_reader("lead")
+        leads = column(reader, "lead")
         self.count = reader.doc_count()
         self.in_leads = Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
         self.body_idf: dict[str, float] = {}
@@ -52,7 +54,7 @@ class Leads:
 
     def __init__(self, reader: IndexReader, stats: LeadStats) -> None:
         self._reader = reader
-        self._column = reader.column_reader("lead")
+        self._column = column(reader, "lead")
         self._stats = stats
 
     def of(self, docnum: int) -> frozenset[str]:

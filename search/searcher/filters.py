@@ -11,6 +11,7 @@ from itertools import product
 
 from whoosh.reading import IndexReader
 
+from search.index.columns import column, column_values
 from search.searcher.query import FILTER_FIELDS, DateRange, FieldFilter
 
 # The facets a search counts, in the order they are shown.
@@ -23,14 +24,14 @@ class BulletinFields:
 
     def __init__(self, reader: IndexReader, live: Iterable[int]) -> None:
         live = list(live)
-        years, dates = reader.column_reader("year"), reader.column_reader("date", translate=True)
+        years, dates = column(reader, "year"), column(reader, "date", translate=True)
         self.years = {docnum: years[docnum] for docnum in live}
         self.dates = {docnum: dates[docnum].date() for docnum in live}
         self.values: dict[str, dict[int, str]] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.holders: dict[str, dict[str, set[int]]] = {}
         for field in FILTER_FIELDS:
-            written = {docnum: name for docnum, name in _column(reader, field).items() if docnum in self.dates}
+            written = {docnum: name for docnum, name in column_values(reader, field).items() if docnum in self.dates}
             self.values[field] = {docnum: name.lower() for docnum, name in written.items()}
             spellings: dict[str, Counter] = defaultdict(Counter)
             holders: dict[str, set[int]] = defaultdict(set)
@@ -74,12 +75,3 @@ class BulletinFields:
             found[field] = {names[value]: count for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
         return found
 
-
-def _column(reader: IndexReader, field: str) -> dict[int, str]:
-    """The non-empty values of a column, by docnum: read segment by segment, as a segment where no
-    bulletin has the field has no column (and Whoosh's reader over several segments then misreads)."""
-    values = {}
-    for segment, base in reader.leaf_readers():
-        if segment.has_column(field):
-            values.update((base + docnum, value) for docnum, value in enumerate(segment.column_reader(field)) if value)
-    return values

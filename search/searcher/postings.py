@@ -80,6 +80,8 @@ def length_bytes(reader: IndexReader, field: str) -> bytes:
     column at once instead of one document at a time."""
     lengths = bytearray(reader.doc_count_all())
     for segment, base in reader.leaf_readers():
+        if not segment.doc_count_all():  # an empty index's reader has no columns at all
+            continue
         # the segment's length column, as W3PerDocReader.doc_field_length reads it one byte at a time
         column = segment._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
         if column is not None and column._count:

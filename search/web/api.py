@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from search.errors import IndexMissingError
 from search.web import openapi
-from search.web.backend import searcher
+from search.web.backend import searcher, watcher_status
 from search.web.errors import error_response
 from search.web.i18n import language, text
 from search.web.params import completion_request, search_request
@@ -43,9 +44,18 @@ def bulletin(bulletin_id: str):
 
 @blueprint.get("/health")
 def health():
-    """Whether the index can be searched (503 while it is missing)."""
-    searcher()
-    return jsonify({"status": "ok"})
+    """Whether the index can be searched (503 while it is missing), and how the watcher keeping it
+    current goes, if the server runs one."""
+    body: dict = {"status": "ok"}
+    status = 200
+    try:
+        searcher()
+    except IndexMissingError:
+        body, status = {"status": "unavailable", "message": text(language(), "index_missing")}, 503
+    watcher = watcher_status()
+    if watcher is not None:
+        body["watcher"] = watcher.to_dict()
+    return jsonify(body), status
 
 
 @blueprint.get("/openapi.json")

@@ -1,4 +1,5 @@
-"""The app's one BulletinSearch, opened on first use so the server can start before the index exists."""
+"""The app's one BulletinSearch, opened on first use so the server can start before the index exists,
+and the watcher that keeps its index current, if there is one."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from search.index.stats import bulletin_count
+from search.index.watch import CorpusWatcher, WatcherStatus
 from search.searcher import BulletinSearch
 
 
 class Backend:
     """Holds the BulletinSearch over `index_dir`; until an index exists each use tries again."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, watcher: CorpusWatcher | None = None) -> None:
         self.index_dir = index_dir
+        self.watcher = watcher
         self._search: BulletinSearch | None = None
         self._lock = threading.Lock()
 
@@ -30,6 +34,17 @@ class Backend:
 def searcher() -> BulletinSearch:
     """The current app's BulletinSearch."""
     return current_app.extensions["bulletins"].get()
+
+
+def watcher_status() -> WatcherStatus | None:
+    """How the current app's watcher goes, or None when it has none."""
+    watcher = current_app.extensions["bulletins"].watcher
+    return watcher.status if watcher else None
+
+
+def index_is_empty() -> bool:
+    """Whether the current app's index holds no bulletins (or does not exist yet)."""
+    return bulletin_count(current_app.extensions["bulletins"].index_dir) == 0
 
 
 def open_search(app: Flask) -> None:

@@ -4,7 +4,7 @@ No response ever carries a stack trace: unexpected errors are logged and answere
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from search.errors import IndexMissingError, QueryError
@@ -57,7 +57,13 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         _, message_key = _PAGE_MESSAGES.get(error.code or 500, ("error", None))
         message = text(language(), message_key) if message_key else error.description
-        return error_response(error.code or 500, message)
+        response, status = error_response(error.code or 500, message)
+        response = make_response(response, status)
+        # the error's own headers, as Werkzeug would send them: a 405's Allow lists the methods there are
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -16,6 +16,7 @@ from werkzeug.http import is_resource_modified
 from search.web.backend import searcher
 from search.web.i18n import language
 from search.web.params import FEED_SIZE, search_request
+from search.web.urls import absolute_url, permanent_id
 
 blueprint = Blueprint("feed", __name__)
 
@@ -34,8 +35,8 @@ def search_feed():
         return _conditional(Response(status=304), etag, updated)
     result = searcher().search(asked)
     newest = max((timestamp(hit.date) for hit in result.hits), default=None)
-    body = render_template("feed.atom.xml", result=result, timestamp=timestamp,
-                           updated=newest or updated.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    body = render_template("feed.atom.xml", result=result, timestamp=timestamp, absolute_url=absolute_url,
+                           permanent_id=permanent_id, updated=newest or updated.strftime("%Y-%m-%dT%H:%M:%SZ"))
     return _conditional(Response(body, mimetype="application/atom+xml"), etag, updated).make_conditional(request)
 
 

@@ -110,6 +110,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "section": "Pykälä",
         "section_number": "{section} §",
         "bulletin_json": "Tiedote JSON-muodossa",
+        "long_bulletin": "Osa {part}/{parts}: tiedote on pitkä, joten se näytetään osina. Linkit muihin osiin "
+                         "ovat sivun lopussa.",
+        "parts": "Tiedotteen osat",
+        "part_n": "Osa {part}/{parts}",
+        "previous_part": "Edellinen osa",
+        "next_part": "Seuraava osa",
         "api": "Rajapinnan kuvaus (OpenAPI)",
         "error": "Virhe",
         "bad_request": "Hakua ei voitu tehdä",
@@ -119,6 +125,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "Tämä osoite ei tue pyynnön menetelmää.",
         "unavailable": "Haku ei ole juuri nyt käytettävissä",
         "index_missing": "Hakemistoa ei ole vielä rakennettu. Aja ensin komento: bulletins index",
+        "empty_index": "Hakemistossa ei ole vielä yhtään tiedotetta. Lisää tiedotteita (.txt-, .jsonl- tai Ahjon .json-tiedostoja) "
+                       "korpuskansioon ja päivitä hakemisto komennolla bulletins index, tai käynnistä palvelu "
+                       "komennolla bulletins serve --watch, joka lisää ne itse.",
         "server_error": "Palvelussa tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.",
         "feed_title": "Tiedotehaku: {query}",
         "param_not_integer": "Parametrin {param} pitää olla kokonaisluku.",
@@ -133,6 +142,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
         "param_flag": "Parametrin {param} pitää olla true tai false.",
         "param_format": "Muodon pitää olla json tai opensearch.",
+        "param_part": "Tiedotteessa on osat 1–{max}.",
         # The query parser's messages (search.searcher.query), by their QueryError key
         "query_unbalanced_quotes": "Lainausmerkit eivät täsmää: fraasi tarvitsee myös loppulainausmerkin \"",
         "query_empty": "Tyhjä haku: kirjoita sana, jota haetaan",
@@ -252,6 +262,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "section": "Section",
         "section_number": "§ {section}",
         "bulletin_json": "Bulletin as JSON",
+        "long_bulletin": "Part {part} of {parts}: this bulletin is long, so it is shown in parts. The links to the "
+                         "other parts are at the end of the page.",
+        "parts": "Parts of the bulletin",
+        "part_n": "Part {part} of {parts}",
+        "previous_part": "Previous part",
+        "next_part": "Next part",
         "api": "API description (OpenAPI)",
         "error": "Error",
         "bad_request": "The search could not be made",
@@ -261,6 +277,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "This address does not support the request's method.",
         "unavailable": "Search is not available right now",
         "index_missing": "The index has not been built yet. First run: bulletins index",
+        "empty_index": "The index holds no bulletins yet. Add bulletins (.txt, .jsonl or Ahjo .json files) to the corpus folder "
+                       "and update the index with bulletins index, or run the service with bulletins serve --watch, "
+                       "which adds them by itself.",
         "server_error": "The service hit an unexpected error. Please try again in a moment.",
         "feed_title": "Bulletin search: {query}",
         "param_not_integer": "Parameter {param} must be a whole number.",
@@ -275,6 +294,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_sort": "The order must be relevance, newest or oldest.",
         "param_flag": "Parameter {param} must be true or false.",
         "param_format": "The format must be json or opensearch.",
+        "param_part": "The bulletin has parts 1–{max}.",
     },
 }
 

@@ -124,7 +124,23 @@ SCHEMAS: dict[str, dict] = {
     },
     "Health": {
         "type": "object", "required": ["status"], "additionalProperties": False,
-        "properties": {"status": {"type": "string", "enum": ["ok"]}},
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "message": {"type": "string", "description": "Why the index cannot be searched."},
+            "watcher": {"$ref": "#/components/schemas/Watcher"},
+        },
+    },
+    "Watcher": {
+        "type": "object", "required": ["state", "updated", "last_error"], "additionalProperties": False,
+        "description": "With `bulletins serve --watch`: how keeping the index current goes.",
+        "properties": {
+            "state": {"type": "string", "enum": ["starting", "updating", "watching", "failing", "stopped"],
+                      "description": "`failing`: the last update failed; the index is as it was, and the next "
+                                     "change in the corpus tries again."},
+            "updated": {"type": ["string", "null"], "description": "When an update last succeeded (ISO 8601)."},
+            "last_error": {"type": ["object", "null"], "required": ["message", "at"], "additionalProperties": False,
+                           "properties": {"message": {"type": "string"}, "at": {"type": "string"}}},
+        },
     },
     "Error": {
         "type": "object", "required": ["status", "message"], "additionalProperties": False,
@@ -178,7 +194,7 @@ def document() -> dict:
                               "404": _json("Error", "No bulletin has this id."), "503": _NO_INDEX}}},
             "/api/health": {"get": {
                 "operationId": "health", "summary": "Whether the index can be searched",
-                "responses": {"200": _json("Health", "Ready."), "503": _NO_INDEX}}},
+                "responses": {"200": _json("Health", "Ready."), "503": _json("Health", "There is no index yet.")}}},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",

@@ -7,21 +7,23 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from flask import Blueprint, Flask, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from search.corpus import HEADING_MARKS
 from search.errors import QueryError
 from search.searcher.filters import FACETS
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
-from search.web.backend import searcher
+from search.web.backend import index_is_empty, searcher
 from search.web.errors import describe, error_response
 from search.web.help import ROWS
 from search.web.i18n import LANGUAGES, MESSAGES, language, long_date, moment, number, text
-from search.web.params import CARRIED, ParamError, search_request, search_words
+from search.web.params import CARRIED, ParamError, integer, search_request, search_words
 
 blueprint = Blueprint("pages", __name__)
 
+# A bulletin page shows at most this much of the body: a long bulletin is read a part at a time.
+PART_CHARS = 100_000
 FORM_FIELDS = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size")
 # The filters a search page can have, in the order their chips show.
 FILTERS = ("year", "from", "to", "organ", "kind", "classification")
@@ -45,7 +47,8 @@ def search_page():
     error inline (400). Filters in force show as chips that remove them."""
     form = {name: request.args.get(name, "").strip()[:MAX_QUERY_CHARS] for name in FORM_FIELDS}
     if not form["q"]:
-        return render_template("search.html", form=form, result=None, error=None, overview=searcher().overview())
+        return render_template("search.html", form=form, result=None, error=None, overview=searcher().overview(),
+                               empty=index_is_empty())
     try:
         result = searcher().search(search_request(request.args))
     except QueryError as error:
@@ -53,7 +56,7 @@ def search_page():
                                error_param=getattr(error, "param", "q"), chips=chips()), 400
     overview = searcher().overview() if not result.hits else None  # its examples, for a search that found nothing
     return render_template("search.html", form=form, result=result, error=None, pages=page_numbers(result),
-                           chips=chips(), overview=overview)
+                           chips=chips(), overview=overview, empty=not result.total and index_is_empty())
 
 
 @blueprint.get("/help")
@@ -87,7 +90,8 @@ def remove_all_url() -> str:
 
 @blueprint.get("/bulletins/<bulletin_id>")
 def bulletin(bulletin_id: str):
-    """One whole bulletin, with the matches of `q` highlighted when it came from a search."""
+    """One whole bulletin, with the matches of `q` highlighted when it came from a search. A long one
+    is shown a part at a time (`part`, from 1), so that no page costs more than PART_CHARS of text."""
     stored = searcher().bulletin(bulletin_id)
     if stored is None:
         return error_response(404, text(language(), "bulletin_not_found", id=bulletin_id))
@@ -95,10 +99,13 @@ def bulletin(bulletin_id: str):
         query = search_words(request.args)
     except ParamError:
         query = ""
+    bounds = part_bounds(stored.body, current_app.config.get("PART_CHARS", PART_CHARS))
+    part = integer(request.args, "part", 1, len(bounds), "param_part")
+    start, end = bounds[part - 1]
     history = searcher().case_history(stored.case) if stored.case else ()
-    return render_template("bulletin.html", bulletin=stored, query=query, title=highlight(stored.title, query),
-                           history=history if len(history) > 1 else (),
-                           blocks=blocks(highlight(stored.body, query)))
+    return render_template("bulletin.html", bulletin=stored, query=query, part=part, parts=len(bounds),
+                           title=highlight(stored.title, query), history=history if len(history) > 1 else (),
+                           blocks=blocks(highlight(stored.body[start:end], query)))
 
 
 def highlight(content: str, query: str) -> tuple[Span, ...]:
@@ -109,6 +116,22 @@ def highlight(content: str, query: str) -> tuple[Span, ...]:
         except QueryError:
             pass  # a query the search would refuse highlights nothing
     return (Span(content),)
+
+
+def part_bounds(body: str, size: int) -> list[tuple[int, int]]:
+    """Where each part of `body` starts and ends: at most `size` characters each, cut at the last
+    paragraph break in the second half of the part, else the last line break, else the last space."""
+    bounds, start = [], 0
+    while len(body) - start > size:
+        end = start + size
+        for separator in ("\n\n", "\n", " "):
+            at = body.rfind(separator, start + size // 2, end)
+            if at >= 0:
+                end = at + len(separator)
+                break
+        bounds.append((start, end))
+        start = end
+    return [*bounds, (start, len(body))]
 
 
 def paragraphs(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:

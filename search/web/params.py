@@ -17,11 +17,16 @@ MAX_NAME_CHARS = 200
 MAX_PAGE = 10_000
 FEED_SIZE = 20
 
-# What `parse_date` reads: ISO dates and Finnish ones (23.11.2020, 11/2020), a comma for a dot
-DATE_PATTERN = r"^([0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?|([0-9]{1,2}[.,])?[0-9]{1,2}[./,][0-9]{4})$"
-_YEAR = re.compile(r"^\d{4}$")
+# What `parse_date` reads: ISO dates (a year from 0001, a month 1–12, a day 1–31: whether the day is in
+# the month is for the server to say) and Finnish ones (23.11.2020, 11/2020), a comma for a dot, in ASCII
+# digits; or nothing, as an empty field of the page's form sends.
+_DAY, _MONTH, _YEAR_DIGITS = "(0?[1-9]|[12][0-9]|3[01])", "(0?[1-9]|1[0-2])", "(?!0000)[0-9]{4}"
+DATE_PATTERN = (rf"^({_YEAR_DIGITS}(-{_MONTH}(-{_DAY})?)?"
+                rf"|({_DAY}[.,])?{_MONTH}[./,]{_YEAR_DIGITS})?$")
+_DATE = re.compile(DATE_PATTERN)
+_YEAR = re.compile(r"[0-9]{4}")
 _TRUE = ("1", "true", "yes", "on")
-_FALSE = ("", "0", "false", "no", "off")
+_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class Param:
     schema: dict
 
 
+LANG = Param("lang", "Language of error messages: fi or en. Without it, or with another value, the language is "
+                     "the best of Accept-Language, else fi.", {"type": "string", "examples": ["fi", "en"]})
 SEARCH_PARAMS: tuple[Param, ...] = (
     Param("q", "Search words, in any inflected form. Also: `a OR b`, `NOT word` (or `-word` at the start), "
                "`\"a phrase\"`, `prefix*`, `title:word`, `date:2019..2021`, `organ:kaupunginhallitus`, "
@@ -45,12 +52,12 @@ SEARCH_PARAMS: tuple[Param, ...] = (
                 "YYYY-MM-DD, or M/YYYY or D.M.YYYY.", {"type": "string", "pattern": DATE_PATTERN}),
     Param("year", "Only bulletins of this year (the year facet).",
           {"type": "integer", "minimum": 1000, "maximum": 9999}),
-    Param("organ", "Only bulletins of this deciding body (the organ facet): the whole name, without regard to case.",
-          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
-    Param("kind", "Only bulletins of this kind: decision, agenda_item, announcement (the kind facet).",
-          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
-    Param("classification", "Only bulletins of this classification, e.g. Kokousasiat (without regard to case).",
-          {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}),
+    Param("organ", "Only bulletins of this deciding body (the organ facet): the whole name, without regard to case; "
+                   "empty means any.", {"type": "string", "maxLength": MAX_NAME_CHARS}),
+    Param("kind", "Only bulletins of this kind: decision, agenda_item, announcement (the kind facet); empty means any.",
+          {"type": "string", "maxLength": MAX_NAME_CHARS}),
+    Param("classification", "Only bulletins of this classification, e.g. Kokousasiat (without regard to case); "
+                            "empty means any.", {"type": "string", "maxLength": MAX_NAME_CHARS}),
     Param("sort", "Order of the hits.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     Param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
@@ -60,8 +67,7 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param("verbatim", "Search the query exactly as typed: an unpaired quote mark is an error (400), and a "
                       "misspelt word is only suggested, never searched instead.",
           {"type": "boolean", "default": False}),
-    Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
-          {"type": "string", "enum": ["fi", "en"]}),
+    LANG,
 )
 
 COMPLETION_SIZE, MAX_COMPLETION_SIZE = 8, 20
@@ -74,8 +80,7 @@ COMPLETION_PARAMS: tuple[Param, ...] = (
     Param("format", "json: an object with the completions; opensearch: the OpenSearch suggestions array "
                     "[query, [completed queries]] that browsers read.",
           {"type": "string", "enum": ["json", "opensearch"], "default": "json"}),
-    Param("lang", "Language of error messages: fi or en (default: Accept-Language, else fi).",
-          {"type": "string", "enum": ["fi", "en"]}),
+    LANG,
 )
 
 # The parameters a search page links carry along (to the bulletin page and back, between pages).
@@ -105,8 +110,8 @@ def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort:
     page = integer(args, "page", 1, MAX_PAGE, "param_page")
     size = integer(args, "size", page_size, MAX_PAGE_SIZE, "param_size")
     names = {field: parse_name(args.get(field, ""), field) for field in FILTER_FIELDS}
-    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year", "")), **names,
-                         sort=sort or parse_sort(args.get("sort", "")), page=page, page_size=size,
+    return SearchRequest(query=query, date_from=date_from, date_to=date_to, year=parse_year(args.get("year")), **names,
+                         sort=sort or parse_sort(args.get("sort")), page=page, page_size=size,
                          explain=flag(args, "explain"), related=related, verbatim=flag(args, "verbatim"))
 
 
@@ -115,7 +120,7 @@ def completion_request(args: MultiDict) -> tuple[str, int, bool]:
     text = args.get("q", "")
     if len(text) > MAX_QUERY_CHARS:
         raise ParamError("q", "param_query_length", max=MAX_QUERY_CHARS)
-    form = args.get("format", "").strip() or "json"
+    form = args.get("format", "json")
     if form not in ("json", "opensearch"):
         raise ParamError("format", "param_format")
     return text, integer(args, "size", COMPLETION_SIZE, MAX_COMPLETION_SIZE, "param_size"), form == "opensearch"
@@ -132,10 +137,11 @@ def search_words(args: MultiDict) -> str:
 def parse_date(value: str, param: str, *, end: bool) -> date | None:
     """A date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `M/YYYY`, `D.M.YYYY`) as its first day, or its last day
     when `end`; None if empty. A comma stands for a dot: a phone's decimal pad has only one of the two."""
-    value = value.strip()
     if not value:
         return None
     try:
+        if not _DATE.fullmatch(value):  # not .match: $ would let a final newline through
+            raise QueryError(f"not a date: {value!r}")
         return parse_day(value.replace(",", "."), last=end)
     except QueryError:
         raise ParamError(param, "param_date", value=value[:40]) from None
@@ -149,30 +155,29 @@ def parse_name(value: str, param: str) -> str | None:
     return value or None
 
 
-def parse_year(value: str) -> int | None:
-    """The year facet's value, or None if empty."""
-    value = value.strip()
-    if not value:
+def parse_year(value: str | None) -> int | None:
+    """The year facet's value, or None if not given."""
+    if value is None:
         return None
-    if not _YEAR.match(value) or value.startswith("0"):
+    if not _YEAR.fullmatch(value) or value.startswith("0"):
         raise ParamError("year", "param_year")
     return int(value)
 
 
-def parse_sort(value: str) -> str:
-    """One of SORTS; empty means relevance."""
-    value = value.strip() or "relevance"
+def parse_sort(value: str | None) -> str:
+    """One of SORTS; relevance if not given."""
+    value = "relevance" if value is None else value
     if value not in SORTS:
         raise ParamError("sort", "param_sort")
     return value
 
 
 def integer(args: MultiDict, param: str, default: int, high: int, key: str) -> int:
-    """A whole number from 1 to `high`, or `default` when absent or empty; ParamError `key` if out of range."""
-    value = args.get(param, "").strip()
-    if not value:
+    """A whole number from 1 to `high`, or `default` when not given; ParamError `key` if out of range."""
+    if param not in args:
         return default
-    if not re.fullmatch(r"[+-]?\d+", value):
+    value = args[param]
+    if not re.fullmatch(r"-?[0-9]+", value):
         raise ParamError(param, "param_not_integer")
     number = int(value) if len(value) <= 12 else high + 1  # never convert a 10 kB number
     if not 1 <= number <= high:
@@ -182,7 +187,9 @@ def integer(args: MultiDict, param: str, default: int, high: int, key: str) -> i
 
 def flag(args: MultiDict, param: str) -> bool:
     """A true/false parameter; absent means false."""
-    value = args.get(param, "").strip().lower()
+    if param not in args:
+        return False
+    value = args[param].strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:

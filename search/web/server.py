@@ -7,7 +7,11 @@ itself when the index changes) and holds N Voikko handles, each thread opening i
 proxy; and the tests run the very same server in a thread. Searching is CPU-bound Python, so one
 process serves one core's worth: `serve` forks a worker process per core, each with its own app,
 open index and threads, all accepting on the sockets the parent bound. Each worker sees a new
-commit to the index at its next search, as one process does."""
+commit to the index at its next search, as one process does.
+
+Behind a reverse proxy, waitress takes the client's address, scheme and host from the proxy's
+X-Forwarded-* headers only when the request comes from `trusted_proxy`; from anyone else they are
+dropped, so a client cannot make the app believe it is reached at another address."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import socket
 import time
 from collections.abc import Callable
 from multiprocessing.connection import wait
+from typing import Any
 
 from flask import Flask
 from waitress.adjustments import Adjustments
@@ -30,6 +35,7 @@ MAX_REQUEST_BODY_SIZE = 64 * 1024
 BACKLOG = 1024
 # A worker that dies is started again, but not more often than this.
 RESTART_SECONDS = 1.0
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port")
 
 Server = BaseWSGIServer | MultiSocketServer
 
@@ -56,11 +62,21 @@ def listen(host: str, port: int) -> list[socket.socket]:
     return sockets
 
 
-def make_server(app: Flask, sockets: list[socket.socket], threads: int) -> Server:
-    """A waitress server for `app` on bound `sockets`, ready to `run()`."""
+def proxy_settings(trusted_proxy: str | None = None, headers: tuple[str, ...] = PROXY_HEADERS) -> dict[str, Any]:
+    """The settings that make waitress believe the `headers` of requests from `trusted_proxy` (an
+    address, or `*` for any); none without one. Raise ValueError for a header waitress does not know."""
+    if not trusted_proxy:
+        return {}
+    settings = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": set(headers)}
+    Adjustments(**settings)  # checks them now rather than in each worker
+    return settings
+
+
+def make_server(app: Flask, sockets: list[socket.socket], threads: int, proxy: dict[str, Any] | None = None) -> Server:
+    """A waitress server for `app` on bound `sockets`, ready to `run()`; `proxy` from proxy_settings."""
     return create_server(app, sockets=sockets, threads=threads, ident="bulletin-search",
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE,
-                         max_request_body_size=MAX_REQUEST_BODY_SIZE, channel_timeout=30)
+                         max_request_body_size=MAX_REQUEST_BODY_SIZE, channel_timeout=30, **(proxy or {}))
 
 
 def addresses(sockets: list[socket.socket]) -> list[str]:
@@ -87,11 +103,11 @@ class Workers:
     each with its own open index and Voikko handles. Forked when made: make them before this
     process starts threads of its own."""
 
-    def __init__(self, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int, count: int,
-                 on_restart: Callable[[int], None]) -> None:
+    def __init__(self, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int,
+                 proxy: dict[str, Any], count: int, on_restart: Callable[[int], None]) -> None:
         self._context = multiprocessing.get_context("fork")
         self._parent = os.getpid()
-        self._args = (make_app, sockets, threads)
+        self._args = (make_app, sockets, threads, proxy)
         self._sockets = sockets
         self._on_restart = on_restart
         self.processes = [self._start() for _ in range(count)]
@@ -122,7 +138,8 @@ class Workers:
         return process
 
 
-def _work(parent: int, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int) -> None:
+def _work(parent: int, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int,
+          proxy: dict[str, Any]) -> None:
     """A worker process: its own app and index, serving on the shared sockets."""
     die_with_parent(parent)
-    make_server(make_app(), sockets, threads).run()
+    make_server(make_app(), sockets, threads, proxy).run()
