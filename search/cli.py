@@ -1,4 +1,9 @@
-"""The `bulletins` command line: parses arguments and calls the library, nothing more."""
+"""The `bulletins` command line: parses arguments and calls the library, nothing more.
+
+Each command imports what it uses when it runs, so that `bulletins search` does not load the
+readers, the fetcher or the watcher."""
+
+from __future__ import annotations
 
 import contextlib
 import json
@@ -9,20 +14,19 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from search import config
-from search.corpus import HEADING_MARKS, MAX_BULLETIN_MB, max_bytes
+from search.config import KEY_ENV, MAX_BULLETIN_MB, URL_ENV
 from search.errors import BulletinsError
-from search.fetch.ahjo import KEY_ENV, URL_ENV, FetchReport, FetchSettings, PeriodicFetch, fetch
 from search.finnish import check_voikko
-from search.index.progress import progress_for
-from search.index.stats import bulletin_count, index_stats
-from search.index.watch import CorpusWatcher
-from search.index.writer import IndexReport, update_index
-from search.searcher import MAX_PAGE_SIZE, SORTS, BulletinSearch, SearchRequest, SearchResult, Span
-from search.searcher.query import parse_day
+from search.searcher.results import MAX_PAGE_SIZE, SORTS, SearchRequest, SearchResult, Span
+
+if TYPE_CHECKING:
+    from search.fetch.ahjo import FetchReport
+    from search.index.writer import IndexReport
 
 # Exit status of `search` and `show`, as grep's: found, nothing found, an error.
 FOUND, NOT_FOUND, FAILED = 0, 1, 2
@@ -94,6 +98,10 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
     Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
     index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
     """
+    from search.corpus.files import max_bytes
+    from search.index.progress import progress_for
+    from search.index.writer import update_index
+
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
     report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path),
                           limit=max_bytes(max_mb))
@@ -110,6 +118,8 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def stats_command(index: Path | None, as_json: bool) -> None:
     """Show what the index holds: bulletins, date range, size on disk, vocabulary, last update."""
+    from search.index.stats import index_stats
+
     stats = index_stats(config.index_dir(index))
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
@@ -193,6 +203,8 @@ def fetch_command(corpus: Path | None, api: str | None, since: datetime | None, 
     Exit status: 0 when the fetch is done, 1 when the API cannot be reached or answers what is no Ahjo
     response (the windows saved before stay whole; nothing partial is written), 2 on bad usage.
     """
+    from search.fetch.ahjo import FetchSettings, fetch
+
     settings = FetchSettings.from_environment(api=api, key_header=key_header, lang=lang, size=size,
                                               window=timedelta(days=window), since=since, until=until,
                                               retries=retries)
@@ -219,6 +231,9 @@ def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> Non
     `file:line: reason`. An update that fails (say, the corpus folder is gone) is printed, leaves
     the index as it was and is tried again on the next change: watching goes on.
     """
+    from search.corpus.files import max_bytes
+    from search.index.watch import CorpusWatcher
+
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
     with CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error,
                        limit=max_bytes(max_mb)):
@@ -269,6 +284,10 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
     or --watch) show in searches at once, without a restart. With --watch, /api/health also tells
     how the watching goes.
     """
+    from search.corpus.files import max_bytes
+    from search.fetch.ahjo import FetchSettings, PeriodicFetch, fetch
+    from search.index.watch import CorpusWatcher
+
     watch = watch or fetch_every is not None
     settings = FetchSettings.from_environment() if fetch_every else None  # fails now, not at the first fetch
     from search.web import create_app  # the web app's imports load only for this command
@@ -322,6 +341,8 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
 def _day(last: bool):
     """A click callback turning YYYY, YYYY-MM or YYYY-MM-DD into its first (or last) day."""
     def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+        from search.searcher.query import parse_day
+
         try:
             return parse_day(value, last) if value else None
         except BulletinsError as error:
@@ -410,6 +431,9 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     Exit status, as grep's: 0 when something matches, 1 when nothing does (even if related results
     are listed), 2 on a bad query, a missing index or bad usage.
     """
+    from search.index.stats import bulletin_count
+    from search.searcher import BulletinSearch
+
     index_path = config.index_dir(index)
     result = BulletinSearch(index_path).search(SearchRequest(
         " ".join(query), date_from=date_from, date_to=date_to, year=year, organ=organ, kind=kind,
@@ -492,6 +516,9 @@ def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str,
     Exit status: 0 when the bulletin is shown, 1 when no bulletin has the id, 2 on an error or bad
     usage.
     """
+    from search.headings import HEADING_MARKS
+    from search.searcher import BulletinSearch
+
     searcher = BulletinSearch(config.index_dir(index))
     bulletin = searcher.bulletin(bulletin_id)
     if bulletin is None:

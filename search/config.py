@@ -1,10 +1,18 @@
-"""Where the corpus and the index live: command-line option, environment variable, or default."""
+"""Settings a person gives: where the corpus and the index live (command-line option, environment
+variable, or default), the largest bulletin read, and the environment variables of the Ahjo API.
+Nothing here imports more than the standard library, so the command line starts fast."""
 
 import os
 from pathlib import Path
 
 CORPUS_ENV = "BULLETINS_CORPUS"
 INDEX_ENV = "BULLETINS_INDEX"
+URL_ENV = "BULLETINS_AHJO_URL"  # the Ahjo API's base URL
+KEY_ENV = "BULLETINS_AHJO_KEY"  # its key, where it needs one
+# The largest bulletin read: a .txt file, or one line of a .jsonl file. The longest of the 6,242
+# Supreme Court decisions in ../shared/data is 0.23 MB; indexing one bulletin takes about 70 times
+# its size in memory.
+MAX_BULLETIN_MB = 1.0
 
 
 def corpus_dir(explicit: str | os.PathLike | None = None) -> Path:

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from search.corpus import ahjo, jsonl, text
-from search.corpus.bulletin import HEADING_MARKS, Bulletin, PartialDate, Problem, normalize_case, source_name
-from search.corpus.files import MAX_BULLETIN_MB, max_bytes
+from search.corpus.bulletin import Bulletin, PartialDate, Problem, normalize_case, source_name
+from search.corpus.files import max_bytes
 from search.errors import BulletinError
 
-__all__ = ["HEADING_MARKS", "MAX_BULLETIN_MB", "READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem",
+__all__ = ["READERS", "Bulletin", "CorpusReader", "PartialDate", "Problem",
            "is_bulletin_file", "max_bytes", "normalize_case", "read_file"]
 
 READERS: dict[str, Callable[[Path, str, int], Iterator[Bulletin | Problem]]] = {

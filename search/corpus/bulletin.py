@@ -16,9 +16,6 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # A diary number (the case a bulletin belongs to): the city's code, the year and the number, written
 # `HEL 2021-009631`, `HEL-2021-009631` or `hel 2021-009631`.
 CASE = re.compile(r"\b([A-Za-zÅÄÖåäö]{2,})[\s-]+([0-9]{4})-([0-9]{3,})\b")
-# The marks of a heading in a bulletin's text: a line that begins with two to six `#` and a space
-# (`## Päätös`), as in Markdown; search.corpus.html writes headings so.
-HEADING_MARKS = re.compile(r"^(#{2,6}) (?=\S)", re.MULTILINE)
 
 
 @dataclass(frozen=True, order=True)

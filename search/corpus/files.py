@@ -9,12 +9,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from search.config import MAX_BULLETIN_MB
 from search.errors import BulletinError
-
-# The largest bulletin read: a .txt file, or one line of a .jsonl file. The longest of the 6,242
-# Supreme Court decisions in ../shared/data is 0.23 MB; indexing one bulletin takes about 70 times
-# its size in memory.
-MAX_BULLETIN_MB = 1.0
 
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
           stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
+from search.config import KEY_ENV, URL_ENV
 from search.corpus.ahjo import EntryError, response_entries, unwrap
 from search.errors import BulletinsError, FetchError
 from search.fetch.http import JsonClient
 
-URL_ENV = "BULLETINS_AHJO_URL"
-KEY_ENV = "BULLETINS_AHJO_KEY"
 STATE_FILE = ".ahjo-fetch.json"
 FOLDER = "ahjo"
 FIRST_DAYS = 30  # how far back a first fetch goes without --since

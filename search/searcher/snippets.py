@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from search.corpus import HEADING_MARKS
 from search.finnish import words
+from search.headings import HEADING_MARKS
 from search.searcher.matching import Found
 from search.searcher.results import Span
 

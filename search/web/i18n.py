@@ -125,9 +125,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "Tämä osoite ei tue pyynnön menetelmää.",
         "unavailable": "Haku ei ole juuri nyt käytettävissä",
         "index_missing": "Hakemistoa ei ole vielä rakennettu. Aja ensin komento: bulletins index",
-        "empty_index": "Hakemistossa ei ole vielä yhtään tiedotetta. Lisää tiedotteita (.txt-, .jsonl- tai Ahjon .json-tiedostoja) "
-                       "korpuskansioon ja päivitä hakemisto komennolla bulletins index, tai käynnistä palvelu "
-                       "komennolla bulletins serve --watch, joka lisää ne itse.",
+        "empty_index": "Hakemistossa ei ole vielä yhtään tiedotetta. Lisää tiedotteita (.txt-, .jsonl- tai Ahjon "
+                       ".json-tiedostoja) korpuskansioon ja päivitä hakemisto komennolla bulletins index, tai käynnistä "
+                       "palvelu komennolla bulletins serve --watch, joka lisää ne itse.",
         "server_error": "Palvelussa tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.",
         "feed_title": "Tiedotehaku: {query}",
         "param_not_integer": "Parametrin {param} pitää olla kokonaisluku.",

@@ -10,8 +10,8 @@ from functools import partial
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from search.corpus import HEADING_MARKS
 from search.errors import QueryError
+from search.headings import HEADING_MARKS
 from search.searcher.filters import FACETS
 from search.searcher.results import MAX_QUERY_CHARS, SORTS, SearchResult, Span, spans_html
 from search.web.backend import index_is_empty, searcher
