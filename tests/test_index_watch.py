@@ -131,3 +131,18 @@ def test_listeners_that_fail_do_not_stop_the_watching(corpus_dir: Path, tmp_path
         assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
         assert watcher.status.state == "watching"
     assert watcher.status.state == "stopped"
+
+
+def test_an_update_after_a_change_reads_only_the_files_that_changed(corpus_dir: Path, tmp_path: Path) -> None:
+    (corpus_dir / "rikki.jsonl").write_text("{ei json\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    reports: list[IndexReport] = []
+    with CorpusWatcher(corpus_dir, index_dir, on_update=reports.append, on_error=lambda error: None):
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
+        assert [problem.source for problem in reports[0].problems] == ["rikki.jsonl:1"]  # the first update reads all
+        (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
+        assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
+        assert reports[-1].problems == [] and (reports[-1].added, reports[-1].bulletins) == (1, 3)
+        (corpus_dir / "kirjasto.txt").unlink()
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
+        assert (reports[-1].deleted, reports[-1].bulletins) == (1, 2)

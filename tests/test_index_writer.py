@@ -18,7 +18,7 @@ from search.corpus import Bulletin, CorpusReader, PartialDate
 from search.errors import BulletinError, IndexLockedError, IndexMissingError
 from search.finnish import term_lists
 from search.index import parallel, writer
-from search.index.documents import to_document, with_terms
+from search.index.documents import indexed_hash, to_document, with_terms
 from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
 from search.index.writer import stored_hashes, update_index
@@ -58,9 +58,11 @@ def test_seed_corpus_is_indexed_with_its_display_fields(seed_index: Path) -> Non
     assert "content_hash" not in first  # a column, read by stored_hashes
 
 
-def test_stored_hashes_are_the_bulletins_content_hashes(seed_index: Path) -> None:
-    expected = {bulletin.id: bulletin.content_hash for bulletin in CorpusReader(SEEDS)}
+def test_stored_hashes_are_the_bulletins_content_hashes_with_their_files(seed_index: Path) -> None:
+    corpus = CorpusReader(SEEDS)
+    expected = {bulletin.id: indexed_hash(bulletin, corpus.file) for bulletin in corpus}
     assert stored_hashes(open_index(seed_index)) == expected
+    assert len(set(expected.values())) == 2 and indexed_hash(next(iter(CorpusReader(SEEDS)))) not in expected.values()
 
 
 def test_lead_column_holds_the_lemmas_of_each_bulletins_opening(seed_index: Path) -> None:
@@ -284,3 +286,45 @@ def test_any_text_is_analysed_without_an_error(body: str) -> None:
     """What a reader yields (text without control characters) can always be analysed."""
     fields = with_terms(to_document(Bulletin("x", PartialDate(2020, 1), body[:40] or "x", body or "x", "x.txt:1")))
     assert all(isinstance(term, str) for term in fields["exact"]) and isinstance(fields["lead"], bytes)
+
+
+# --- an update told which files changed -----------------------------------------------------------
+
+def corpus_of_two_files(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    write(folder / "a.jsonl", "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in (
+        {"id": "a1", "date": "2021-01", "title": "Uimahalli", "body": "Uimahallin peruskorjaus alkaa."},
+        {"id": "a2", "date": "2021-02", "title": "Kirjasto", "body": "Kirjasto avataan keväällä."})))
+    write(folder / "b.jsonl", json.dumps({"id": "b1", "date": "2021-03", "title": "Puisto",
+                                          "body": "Puiston penkit uusitaan."}, ensure_ascii=False) + "\n")
+    return folder
+
+
+def test_an_update_of_changed_files_reads_only_them_and_ends_as_a_full_one(tmp_path: Path) -> None:
+    corpus, index_dir = corpus_of_two_files(tmp_path / "corpus"), tmp_path / "index"
+    update_index(corpus, index_dir)
+    write(corpus / "a.jsonl", json.dumps({"id": "a1", "date": "2021-01", "title": "Uimahalli",
+                                          "body": "Uimahallin peruskorjaus valmistuu."}, ensure_ascii=False) + "\n")
+    write(corpus / "c.jsonl", json.dumps({"id": "c1", "date": "2021-04", "title": "Tori",
+                                          "body": "Torin laidalle tulee kahvila."}, ensure_ascii=False) + "\n")
+    (corpus / "b.jsonl").write_text("{broken\n", encoding="utf-8")  # changed too, but not said to be
+    report = update_index(corpus, index_dir, files=["a.jsonl", "c.jsonl"])
+    assert (report.added, report.updated, report.deleted, report.unchanged, report.skipped) == (1, 1, 1, 1, 0)
+    assert set(stored(index_dir)) == {"a1", "b1", "c1"}  # b.jsonl was not read: b1 stays
+    assert hits(index_dir, "body", "valmistua") == {"a1"}
+    (corpus / "c.jsonl").unlink()
+    report = update_index(corpus, index_dir, files=["c.jsonl"])
+    assert (report.deleted, report.unchanged) == (1, 2) and set(stored(index_dir)) == {"a1", "b1"}
+
+
+def test_a_bulletin_moved_to_another_file_makes_the_update_read_the_whole_corpus(tmp_path: Path) -> None:
+    corpus, index_dir = corpus_of_two_files(tmp_path / "corpus"), tmp_path / "index"
+    update_index(corpus, index_dir)
+    moved = json.dumps({"id": "a2", "date": "2021-02", "title": "Kirjasto", "body": "Kirjasto avataan keväällä."},
+                       ensure_ascii=False)
+    write(corpus / "b.jsonl", (corpus / "b.jsonl").read_text(encoding="utf-8") + moved + "\n")
+    write(corpus / "a.jsonl", (corpus / "a.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    report = update_index(corpus, index_dir, files=["b.jsonl"])  # a.jsonl changed too: the full run sees it
+    assert set(stored(index_dir)) == {"a1", "a2", "b1"} and report.bulletins == 3
+    assert update_index(corpus, index_dir, files=["a.jsonl"]).deleted == 0  # a2 is b.jsonl's now
+    assert set(stored(index_dir)) == {"a1", "a2", "b1"}

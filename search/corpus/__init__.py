@@ -7,6 +7,7 @@ regular files are read, and no bulletin larger than `limit` bytes (search.corpus
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -52,16 +53,21 @@ def read_file(path: Path, root: Path | None = None, seen: dict[str, str] | None 
 
 
 class CorpusReader:
-    """The bulletins of a corpus folder and its sub-folders, read lazily, depth first in name order.
+    """The bulletins of a corpus folder and its sub-folders, read lazily, depth first in name order;
+    with `only`, just those files of it (paths relative to the folder; one that is gone, or is no
+    bulletin file, holds no bulletins).
 
-    Iterating yields every good bulletin. Afterwards `files` lists the files read, `problems`
-    what could not be read and `ignored` the files and folders left alone. Iterating again
-    reads the folder afresh. Ids are unique across the corpus: the first one read wins.
+    Iterating yields every good bulletin; `file` is the path, relative to the folder, of the file
+    the last one came from. Afterwards `files` lists the files read, `problems` what could not be
+    read and `ignored` the files and folders left alone. Iterating again reads the folder afresh.
+    Ids are unique across what is read: the first one read wins.
     """
 
-    def __init__(self, folder: Path, limit: int = max_bytes()) -> None:
+    def __init__(self, folder: Path, limit: int = max_bytes(), only: Iterable[str] | None = None) -> None:
         self.folder = Path(folder)
         self.limit = limit
+        self.only = None if only is None else sorted(set(only))
+        self.file = ""
         self.files: list[Path] = []
         self.problems: list[Problem] = []
         self.ignored: list[Path] = []
@@ -71,13 +77,23 @@ class CorpusReader:
             raise BulletinError(f"corpus folder not found: {self.folder}")
         self.files, self.problems, self.ignored = [], [], []
         seen: dict[str, str] = {}
-        for path in self._walk(self.folder, set()):
+        paths = self._walk(self.folder, set()) if self.only is None else self._listed(self.only)
+        for path in paths:
             self.files.append(path)
+            self.file = path.relative_to(self.folder).as_posix()
             for item in read_file(path, self.folder, seen, self.limit):
                 if isinstance(item, Problem):
                     self.problems.append(item)
                 else:
                     yield item
+
+    def _listed(self, relative: list[str]) -> Iterator[Path]:
+        """The paths of `relative` that name bulletin files of the corpus and are there (a dangling
+        link or a named pipe too: reading it reports the problem), as the walk would find them."""
+        for name in relative:
+            path = self.folder / name
+            if is_bulletin_file(Path(name)) and os.path.lexists(path) and not path.is_dir():
+                yield path
 
     def _walk(self, folder: Path, visited: set[Path]) -> Iterator[Path]:
         """Yield the bulletin files under `folder` in name order, noting the rest as ignored."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time
 from typing import Any
 
@@ -11,12 +12,20 @@ from search.finnish import term_lists
 from search.index.references import applied_provisions, cited_precedents
 
 
-def to_document(bulletin: Bulletin) -> dict[str, Any]:
-    """The fields of `bulletin` for `writer.add_document`. Title and body are searched by lemma
-    on their own and together as exact forms and compound parts; fields without a value are left out."""
+def indexed_hash(bulletin: Bulletin, file: str = "") -> str:
+    """What tells whether the index holds `bulletin` as it is, read from `file`: its content hash
+    and the file, so that a bulletin that moves to another file is indexed again with its new one."""
+    return hashlib.sha256(f"{bulletin.content_hash}\x00{file}".encode()).hexdigest()[:32]
+
+
+def to_document(bulletin: Bulletin, file: str = "") -> dict[str, Any]:
+    """The fields of `bulletin`, read from the corpus's `file` (a path relative to the corpus), for
+    `writer.add_document`. Title and body are searched by lemma on their own and together as exact
+    forms and compound parts; fields without a value are left out."""
     text = f"{bulletin.title}\n{bulletin.body}"
     document = {
         "id": bulletin.id,
+        "file": file or None,
         "title": bulletin.title,
         "body": bulletin.body,
         "exact": text,
@@ -33,7 +42,7 @@ def to_document(bulletin: Bulletin) -> dict[str, Any]:
         "section": bulletin.section,
         "url": bulletin.url,
         "source": bulletin.source,
-        "content_hash": bulletin.content_hash.encode("ascii"),
+        "content_hash": indexed_hash(bulletin, file).encode("ascii"),
     }
     return {name: value for name, value in document.items() if value is not None}
 

@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def bulletin_schema() -> Schema:
@@ -18,13 +18,16 @@ def bulletin_schema() -> Schema:
     without regard to case) and kept as written in their columns (for facets) and stored fields;
     `case` holds the normalized diary number (`HEL 2021-009631`, see search.corpus.normalize_case)
     lowercased, and the number without the city's code (`2021-009631`), and stores it as written;
-    `kind` is `decision`, `agenda_item`, `announcement` or a source's own word. `id` and
+    `kind` is `decision`, `agenda_item`, `announcement` or a source's own word; `file` is the
+    corpus file a bulletin was read from (relative to the corpus), so that an update of one file
+    finds the bulletins it held. `id` and
     `content_hash` are also columns, so that an update reads them for every bulletin without
     unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
     precedents it cites) and `provisions` (the provisions it applies), each space-separated, are
     columns that search feedback reads (search.index.references)."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
+        file=ID(sortable=True),
         title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
         body=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),

@@ -1,6 +1,8 @@
 """Keeping the index current without anyone running a command: file-system events in the corpus
 folder (inotify through watchdog, no polling) trigger an incremental update. Events are debounced,
-so that a burst of changes (a copied folder, an editor's save) makes one update.
+so that a burst of changes (a copied folder, an editor's save) makes one update, which reads only
+the files that changed (the whole corpus at the start, after a folder changed, and after an update
+that failed).
 
 The watcher never stops by itself: an update that fails, whatever the reason, is reported, leaves
 the index as it was and is tried again on the next change. Its `status` says how it goes, also to
@@ -83,6 +85,7 @@ class CorpusWatcher:
         self._status = multiprocessing.get_context("fork").Array(ctypes.c_char, STATUS_BYTES)
         self._status.value = WatcherStatus("starting").to_bytes()
         self._changed = threading.Event()
+        self._pending = _Pending()
         self._stopping = threading.Event()
         self._observer = Observer()
         self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
@@ -94,7 +97,7 @@ class CorpusWatcher:
         if not self.corpus_dir.is_dir():
             raise BulletinError(f"corpus folder not found: {self.corpus_dir}")
         folder = self.corpus_dir.resolve()
-        self._observer.schedule(_Changes(folder, self._changed), str(folder), recursive=True)
+        self._observer.schedule(_Changes(folder, self._changed, self._pending), str(folder), recursive=True)
         self._observer.start()
         self._changed.set()  # catch up with what changed while nobody watched
         self._thread.start()
@@ -134,8 +137,9 @@ class CorpusWatcher:
     def _update(self) -> None:
         """One update, and its report or error passed on; no error ends the watching."""
         self._set(state="updating")
+        files = self._pending.take()
         try:
-            report = update_index(self.corpus_dir, self.index_dir, wait=LOCK_WAIT, limit=self.limit)
+            report = update_index(self.corpus_dir, self.index_dir, wait=LOCK_WAIT, limit=self.limit, files=files)
         except IndexLockedError as error:
             self._failed(error)
             self._changed.set()  # another run holds the index: try again
@@ -151,6 +155,7 @@ class CorpusWatcher:
         _tell(self.on_update, report)
 
     def _failed(self, error: BulletinsError) -> None:
+        self._pending.add_everything()  # what the failed update would have read, and what changed meanwhile
         self._set(state="failing", error=str(error), error_at=_now())
         _tell(self.on_error, error)
 
@@ -190,26 +195,60 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+class _Pending:
+    """What changed since the last update: the files (paths relative to the corpus folder), or, when
+    a folder changed or nothing is known yet, everything."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: set[str] = set()
+        self._everything = True  # nobody watched before the start
+
+    def add(self, file: str) -> None:
+        with self._lock:
+            self._files.add(file)
+
+    def add_everything(self) -> None:
+        with self._lock:
+            self._everything = True
+
+    def take(self) -> list[str] | None:
+        """The files that changed, or None for everything; then nothing is pending."""
+        with self._lock:
+            files = None if self._everything else sorted(self._files)
+            self._files, self._everything = set(), False
+            return files
+
+
 class _Changes(FileSystemEventHandler):
     """Notes any event that may change the bulletins: a bulletin file created, changed, moved or
-    deleted, or a folder created, moved or deleted. Hidden and temporary files do not count."""
+    deleted (that file changed), or a folder created, moved or deleted (everything may have). Hidden
+    and temporary files do not count."""
 
-    def __init__(self, corpus_dir: Path, changed: threading.Event) -> None:
+    def __init__(self, corpus_dir: Path, changed: threading.Event, pending: _Pending) -> None:
         self.corpus_dir = corpus_dir
         self.changed = changed
+        self.pending = pending
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
         if event.is_directory and event.event_type == "modified":
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(path and self._counts(Path(path), event.is_directory) for path in paths):
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            relative = self._relative(Path(path)) if path else None
+            if relative is None:
+                continue
+            if event.is_directory:
+                self.pending.add_everything()
+            elif is_bulletin_file(relative):
+                self.pending.add(relative.as_posix())
+            else:
+                continue
             self.changed.set()
 
-    def _counts(self, path: Path, is_directory: bool) -> bool:
+    def _relative(self, path: Path) -> Path | None:
         try:
-            relative = path.relative_to(self.corpus_dir)
+            return path.relative_to(self.corpus_dir)
         except ValueError:
-            return False
-        return is_directory or is_bulletin_file(relative)
+            return None

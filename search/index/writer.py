@@ -1,22 +1,29 @@
 """Bringing the index up to date with the corpus: add new bulletins, re-index changed ones (by
 content hash), delete removed ones. One commit at the end, so readers see the old index or the new
-one, and a run killed before it leaves the old index as it was."""
+one, and a run killed before it leaves the old index as it was.
+
+An update told which files changed (as the watcher is) reads only them, and compares only the
+bulletins they held, found through the index's `file` field: on a corpus of 100,000 bulletins that
+is the difference between seconds and milliseconds."""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from whoosh.index import FileIndex
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError, SegmentWriter
 
 from search.corpus import CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
 from search.index.columns import column
-from search.index.documents import text_size, to_document
+from search.index.documents import indexed_hash, text_size, to_document
 from search.index.lock import index_lock
 from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
 from search.index.store import create_index, open_index, remove_leftovers
@@ -75,19 +82,24 @@ class IndexReport:
 
 
 def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, progress: Progress | None = None,
-                 procs: int | None = None, wait: float = 0.0, limit: int = max_bytes()) -> IndexReport:
+                 procs: int | None = None, wait: float = 0.0, limit: int = max_bytes(),
+                 files: Iterable[str] | None = None) -> IndexReport:
     """Make the index in `index_dir` hold exactly the good bulletins of `corpus_dir`.
 
-    Incremental unless `rebuild` (or the index is missing or of another schema version). `procs`
-    worker processes analyse the text (default: one per core). A bulletin larger than `limit` bytes
-    is skipped. Waits up to `wait` seconds for another indexing run, then raises IndexLockedError.
+    Incremental unless `rebuild` (or the index is missing or of another schema version). With
+    `files` (paths relative to the corpus folder), only those files changed since the index was last
+    brought up to date: only they are read (a bulletin of theirs that the index holds from another
+    file makes the run read the whole corpus after all). `procs` worker processes analyse the text
+    (default: one per core). A bulletin larger than `limit` bytes is skipped. Waits up to `wait`
+    seconds for another indexing run, then raises IndexLockedError.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():  # before an empty index is created for it
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
     try:
-        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit)
+        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit,
+                         None if files is None else sorted(set(files)))
     except OSError as error:  # a full disk, a folder we may not write: the old index stands
         raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
     report.seconds = time.perf_counter() - started
@@ -95,27 +107,74 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
 
 
 def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress | None, procs: int,
-            wait: float, limit: int) -> IndexReport:
+            wait: float, limit: int, files: list[str] | None) -> IndexReport:
     """The work of update_index, under the index's lock."""
     with index_lock(index_dir, wait):
         try:
             ix = open_index(index_dir)
-            stored = {} if rebuild else stored_hashes(ix)
+            held = None if rebuild else _Held(ix, files)
         except IndexMissingError:
-            ix, rebuild, stored = create_index(index_dir), True, {}
+            ix, rebuild, held = create_index(index_dir), True, None
         remove_leftovers(index_dir)
         report = IndexReport(rebuilt=rebuild)
         batch = _Batch(ix, procs)
         try:
-            _compare(CorpusReader(corpus_dir, limit), stored, batch, report, progress)
+            try:
+                _compare(CorpusReader(corpus_dir, limit, held.files if held else None), held, batch, report, progress)
+            except _HeldElsewhere:  # the bulletins moved between files: compare the whole corpus
+                batch.cancel()
+                held.close()
+                held, report, batch = _Held(ix, None), IndexReport(), _Batch(ix, procs)
+                _compare(CorpusReader(corpus_dir, limit), held, batch, report, progress)
+            finally:
+                if held:
+                    held.close()
             if rebuild or report.added or report.updated or report.deleted:
                 batch.commit(clear=rebuild)
-                _count_failures(batch.failures, stored, report)
+                _count_failures(batch.failures, held.hashes if held else {}, report)
                 remove_leftovers(index_dir)
         except BaseException:
             batch.cancel()
             raise
     return report
+
+
+class _HeldElsewhere(Exception):
+    """A bulletin of the files read is in the index from another file."""
+
+
+class _Held:
+    """What the index holds of the bulletins being compared: the content hash of each, by id (of
+    those read from `files`, or of all), how many bulletins the index holds, and whether it holds an
+    id read from another file."""
+
+    def __init__(self, ix: FileIndex, files: list[str] | None) -> None:
+        self.files = files
+        with ix.reader() as reader:
+            ids, hashes = column(reader, "id"), column(reader, "content_hash")
+            docnums = reader.all_doc_ids() if files is None else _docs_of(reader, files)
+            self.hashes = {ids[docnum]: hashes[docnum].decode("ascii") for docnum in docnums}
+            self.count = reader.doc_count()
+        self._ix = ix
+        self._searcher: Searcher | None = None
+
+    def check_new(self, bulletin_id: str) -> None:
+        """Raise _HeldElsewhere if a bulletin that the files read hold, and that they did not hold
+        before, is in the index (from another file)."""
+        if self.files is not None:
+            self._searcher = self._searcher or self._ix.searcher()
+            if self._searcher.document_number(id=bulletin_id) is not None:
+                raise _HeldElsewhere(bulletin_id)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+
+
+def _docs_of(reader: IndexReader, files: list[str]) -> list[int]:
+    """The live bulletins read from `files`."""
+    return [docnum for name in files if ("file", name) in reader
+            for docnum in reader.postings("file", name).all_ids() if not reader.is_deleted(docnum)]
 
 
 def _count_failures(failures: list[Failure], stored: dict[str, str], report: IndexReport) -> None:
@@ -132,33 +191,37 @@ def _count_failures(failures: list[Failure], stored: dict[str, str], report: Ind
 
 def stored_hashes(ix: FileIndex) -> dict[str, str]:
     """The content hash of every bulletin in the index, by id."""
-    with ix.reader() as reader:
-        ids, hashes = column(reader, "id"), column(reader, "content_hash")
-        return {ids[docnum]: hashes[docnum].decode("ascii") for docnum in reader.all_doc_ids()}
+    return _Held(ix, None).hashes
 
 
-def _compare(corpus: CorpusReader, stored: dict[str, str], batch: _Batch, report: IndexReport,
+def _compare(corpus: CorpusReader, held: _Held | None, batch: _Batch, report: IndexReport,
              progress: Progress | None) -> None:
     """Read the corpus into `batch`: new and changed bulletins to add, the old versions of changed
-    and removed ones to delete. Count it all in `report`."""
+    and removed ones to delete. Count it all in `report` (the bulletins of the files not read as
+    unchanged)."""
+    stored = held.hashes if held else {}
     seen: set[str] = set()
     for bulletin in corpus:
         seen.add(bulletin.id)
         old_hash = stored.get(bulletin.id)
-        if old_hash == bulletin.content_hash:
+        if old_hash == indexed_hash(bulletin, corpus.file):
             report.unchanged += 1
         else:
             if old_hash is None:
+                if held:
+                    held.check_new(bulletin.id)
                 report.added += 1
             else:
                 report.updated += 1
                 batch.delete(bulletin.id)
-            batch.add(to_document(bulletin))
+            batch.add(to_document(bulletin, corpus.file))
         if progress:
             progress.advance(1)
     for bulletin_id in stored.keys() - seen:
         batch.delete(bulletin_id)
         report.deleted += 1
+    if held and held.files is not None:
+        report.unchanged += held.count - len(stored)
     report.problems, report.ignored = corpus.problems, corpus.ignored
     if progress:
         progress.finishing()
