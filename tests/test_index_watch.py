@@ -140,9 +140,13 @@ def test_an_update_after_a_change_reads_only_the_files_that_changed(corpus_dir: 
     with CorpusWatcher(corpus_dir, index_dir, on_update=reports.append, on_error=lambda error: None):
         assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
         assert [problem.source for problem in reports[0].problems] == ["rikki.jsonl:1"]  # the first update reads all
+        first = len(reports)
         (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
-        assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
-        assert reports[-1].problems == [] and (reports[-1].added, reports[-1].bulletins) == (1, 3)
+        assert eventually(lambda: "kirjasto" in indexed_ids(index_dir) and len(reports) > first)
+        later = reports[first:]  # an editor's save may make two updates; neither reads rikki.jsonl
+        assert all(report.problems == [] for report in later) and sum(report.added for report in later) == 1
+        assert later[-1].bulletins == 3
+        first = len(reports)
         (corpus_dir / "kirjasto.txt").unlink()
-        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
-        assert (reports[-1].deleted, reports[-1].bulletins) == (1, 2)
+        assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS and len(reports) > first)
+        assert sum(report.deleted for report in reports[first:]) == 1 and reports[-1].bulletins == 2
