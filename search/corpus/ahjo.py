@@ -8,6 +8,10 @@ object or (a shape the API has also returned) a one-element list holding the obj
 - each meeting's päätöstiedote, `DecisionAnnouncement` (kind `announcement`), id `<MeetingID>-tiedote`;
 - each agenda item that has `HTML` (kind `agenda_item`), id `<MeetingID>-<AgendaPoint>`.
 
+A päätöstiedote or an agenda item whose HTML is plain text instead (the API sends its conversion
+error `Virhe xml -> html muunnoksessa` so) has no HTML: like one not yet published, it is no
+bulletin until a later fetch brings its text. A decision without HTML is a problem.
+
 An entry that cannot be read is a problem `file: entry N (id): reason`; the rest of the file is read.
 A bulletin whose text is larger than the limit is such a problem, and a file larger than
 RESPONSE_BULLETINS times the limit (64 MB at the default 1 MB: what `bulletins fetch` takes from the
@@ -136,7 +140,7 @@ def meeting_bulletins(entry: Any, source: str) -> Iterator[Bulletin | Problem]:
     announcement = f"{meeting_id}-tiedote"
     try:
         html = _string(meeting, "DecisionAnnouncement")
-        if html:
+        if html and _is_html(html):
             yield _bulletin(_document(html, "DecisionAnnouncement"), source, id=announcement, kind=ANNOUNCEMENT,
                             title=_announcement_title(meeting, organ), dates=(_string(meeting, "DateMeeting"),),
                             organ=organ, url=_self_link(meeting))
@@ -167,7 +171,7 @@ def _agenda_item(item: Any, meeting: dict[str, Any], meeting_id: str, organ: str
         language = (_string(pdf, "Language") or "").lower() or str(seen + 1)
         bulletin_id = _id(f"{meeting_id}-{point}" + (f"-{language}" if seen else ""))
         html = _string(item, "HTML")
-        if not html:  # not yet published, or not in the public agenda
+        if not html or not _is_html(html):  # not yet published, not in the public agenda, or the API's error
             return
         document = _document(html, "HTML")
         yield _bulletin(document, source, id=bulletin_id, kind=AGENDA_ITEM,
@@ -232,6 +236,15 @@ def _section(text: str | None) -> str | None:
     """The number of a § as written in any of the API's ways (`1`, `21 §`, `§ 11`): `21`."""
     match = _SECTION.search(text or "")
     return match[1].replace(" ", "") if match else None
+
+
+def _is_html(text: str) -> bool:
+    """Whether `text` holds HTML at all, not plain text sent in its place."""
+    try:
+        HtmlDocument(text)
+    except NotHtmlError:
+        return False
+    return True
 
 
 def _document(html: str, field: str) -> HtmlDocument:
