@@ -96,10 +96,7 @@ def main() -> None:
     ablations = {
         "ours: related results only when nothing matches": ("related results after the matches",
                                                             BulletinSearch(index_dir, related="fallback")),
-        "ours: without reference feedback": ("reference feedback", BulletinSearch(
-            index_dir, weights=replace(WEIGHTS, provisions=0, citations=0))),
-        "ours: without feedback": ("feedback", BulletinSearch(
-            index_dir, weights=replace(WEIGHTS, feedback=0, provisions=0, citations=0))),
+        "ours: without feedback": ("feedback from the leads", BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=0))),
     }
     runs[SHIPPED] = ours(BulletinSearch(index_dir))
     runs |= {name: ours(search) for name, (_, search) in ablations.items()}

@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def bulletin_schema() -> Schema:
@@ -20,9 +20,8 @@ def bulletin_schema() -> Schema:
     lowercased, and the number without the city's code (`2021-009631`), and stores it as written;
     `kind` is `decision`, `agenda_item`, `announcement` or a source's own word. `id` and
     `content_hash` are also columns, so that an update reads them for every bulletin without
-    unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
-    precedents it cites) and `provisions` (the provisions it applies), each space-separated, are
-    columns that search feedback reads (search.index.references)."""
+    unpickling the stored fields; `lead` (the lemmas of a bulletin's opening, space-separated) is a
+    column that search feedback reads."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=lemma_analyzer(), stored=True, phrase=True),
@@ -42,6 +41,4 @@ def bulletin_schema() -> Schema:
         source=STORED(),
         content_hash=COLUMN(VarBytesColumn()),
         lead=COLUMN(VarBytesColumn()),
-        cites=COLUMN(VarBytesColumn()),
-        provisions=COLUMN(VarBytesColumn()),
     )

@@ -9,7 +9,7 @@ filling out the last page of matches, but never counted. Measured on the dev set
 follow the matches beats listing them only when nothing matches (benchmarks/relevance.py prints
 both). Within each of the two, the best hits by BM25 are re-ranked with a bonus where query words
 stand next to each other, then by feedback from the openings of the best hits
-(search.searcher.feedback) and from what they refer to (search.searcher.citations)."""
+(search.searcher.feedback)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from whoosh.searching import Searcher
 
 from search.errors import QueryError
 from search.index.store import open_index
-from search.searcher.citations import References, rerank_by_citations
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
@@ -48,14 +47,13 @@ RERANK = 30
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' fields (dates,
     years, deciding bodies, kinds, classifications), the cached term scores and what feedback keeps
-    of the bulletins' leads and references."""
+    of the bulletins' leads."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
         self.fields = BulletinFields(reader, self.terms.live)
         self.lead_stats = LeadStats(reader)
-        self.references = References(reader)
 
 
 @dataclass
@@ -216,8 +214,6 @@ class BulletinSearch:
             before += len(tier.docs)
         if relevance and parsed.required:  # a query of excluded words only is about nothing
             orders = rerank_tiers(orders, view.leads, self.weights.feedback)
-            orders = rerank_tiers(orders, view.shared.references, self.weights.provisions)
-            orders = rerank_by_citations(orders, view.shared.references.links, self.weights.citations)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
             page += [(docnum, score, tier.related) for docnum, score in order[max(0, start - before):max(0, end - before)]]

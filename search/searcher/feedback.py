@@ -6,8 +6,7 @@ what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at l
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
 model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
 feedback weight times the share of the model's weight that its own lead holds. Only hits already
-found are reordered: feedback never brings in a bulletin without the query's words. The same
-model serves other features of a bulletin: the provisions it applies (search.searcher.citations).
+found are reordered: feedback never brings in a bulletin without the query's words.
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
 segment of the index: so their idf over the leads (counted once per index generation) first picks
@@ -23,7 +22,6 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Protocol
 
 from whoosh.reading import IndexReader
 
@@ -75,36 +73,25 @@ def bm25_idf(count: int, found: int) -> float:
     return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
-class Features(Protocol):
-    """What feedback weighs for a bulletin (the lemmas of its lead, the provisions it applies) and
-    how rare each one is."""
-
-    def of(self, docnum: int) -> frozenset[str]: ...
-
-    def idf(self, feature: str) -> float: ...
-
-    def rough_idf(self, feature: str) -> float: ...
-
-
-def rerank_tiers(tiers: list[Ranked], features: Features, weight: float) -> list[Ranked]:
+def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranked]:
     """Each tier's ranking (best first) with its first DEPTH hits reordered by their scores plus the
-    feedback bonus (added to their scores). The model comes from the features of the best hits of
-    all the tiers, the first tier's first."""
+    feedback bonus (added to their scores). The model comes from the leads of the best hits of all
+    the tiers, the first tier's first."""
     best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
     if not weight or len(best) < MIN_VOTES:
         return tiers
-    held = {docnum: features.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
-    found = model([held[docnum] for docnum in best], features.idf, features.rough_idf)
+    held = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
+    found = model([held[docnum] for docnum in best], leads.idf, leads.rough_idf)
     total = sum(found.values())
     if not total:
         return tiers
-    bonus = {feature: weight * share / total for feature, share in found.items()}
-    return [reorder(ranked, lambda docnum: sum(bonus[feature] for feature in bonus.keys() & held[docnum]))
+    bonus = {lemma: weight * share / total for lemma, share in found.items()}
+    return [reorder(ranked, lambda docnum: sum(bonus[lemma] for lemma in bonus.keys() & held[docnum]))
             for ranked in tiers]
 
 
 def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: Callable[[str], float]) -> dict[str, float]:
-    """The feedback model of the best hits' leads (or other features): {lemma: weight}. `rough_idf`,
+    """The feedback model of the best hits' leads: {lemma: weight}. `rough_idf`,
     quicker to know than `idf`, picks the lemmas whose `idf` is worth looking up."""
     votes = Counter(lemma for lead in leads for lemma in lead)
     shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]

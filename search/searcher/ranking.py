@@ -22,8 +22,7 @@ from search.searcher.query import ParsedQuery, Term, Word
 @dataclass(frozen=True)
 class Weights:
     """Boosts of the ways a word can match, the bonus for neighbouring query words, the most that
-    feedback from the best hits adds by their leads (search.searcher.feedback), by the provisions
-    they apply and by the bulletins they cite (search.searcher.citations), what belonging to the case
+    feedback from the leads of the best hits adds (search.searcher.feedback), what belonging to the case
     a diary number names adds (more than any text can score: the case's bulletins come first), and
     BM25's parameters (a high k1: in long decisions the topic's words recur, and that counts)."""
 
@@ -33,8 +32,6 @@ class Weights:
     split: float = 0.3
     near: float = 2.0
     feedback: float = 40.0
-    provisions: float = 30.0
-    citations: float = 70.0
     case: float = 1000.0
     k1: float = 8.0
     b: float = 0.75
