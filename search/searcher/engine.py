@@ -8,15 +8,15 @@ results: listed when nothing matches (with a notice), and in relevance order aft
 filling out the last page of matches, but never counted. Measured on the dev set, letting them
 follow the matches beats listing them only when nothing matches (benchmarks/relevance.py prints
 both). Within each of the two, the best hits by BM25 are re-ranked with a bonus where query words
-stand next to each other, then by feedback from the openings of the best hits
-(search.searcher.feedback)."""
+stand next to each other. By relevance, the openings of the best matches then give feedback
+(search.searcher.feedback): the first hits whose own openings hold the lemmas those share move up."""
 
 from __future__ import annotations
 
 import heapq
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -28,10 +28,10 @@ from search.errors import QueryError
 from search.index.store import open_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.explain import explain
-from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
+from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, feedback_model, rerank_tiers
 from search.searcher.filters import BulletinFields
 from search.searcher.matching import QueryMatcher
-from search.searcher.postings import TermScores
+from search.searcher.postings import Scores, TermScores
 from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
@@ -58,13 +58,15 @@ class _Generation:
 
 @dataclass
 class _View:
-    """One search's view: the thread's searcher, the generation's shared data, an evaluator, and
-    the leads of bulletins as the thread's searcher reads them."""
+    """One search's view: the thread's searcher, the generation's shared data, an evaluator, the
+    leads of bulletins as the thread's searcher reads them, and the scores of the matches and of the
+    related results (by `related`) once worked out."""
 
     searcher: Searcher
     shared: _Generation
     evaluator: Evaluator
     leads: Leads
+    scored: dict[bool, Scores] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,11 @@ class BulletinSearch:
         allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
                                              parsed.filters, asked)
         matches, related = self._tiers(view, parsed, allowed)
+        # A query of excluded words only is about nothing: no feedback
+        feedback = self._feedback(view, parsed, matches) if request.sort == "relevance" and parsed.required else {}
         return Ranking(
             parsed=parsed,
-            page=tuple(self._page(view, parsed, self._listed(matches, related, request), request)),
+            page=tuple(self._page(view, parsed, self._listed(matches, related, request), request, feedback)),
             total=len(matches.docs),
             related_total=len(related.docs),
             facets=view.shared.fields.facets(matches.docs),
@@ -187,6 +191,12 @@ class BulletinSearch:
         return (_Tier(all_words(parsed, self.weights), matches, related=False),
                 _Tier(loose, _only(view.evaluator.docs(loose), allowed) - matches, related=True))
 
+    def _feedback(self, view: _View, parsed: ParsedQuery, matches: _Tier) -> dict[str, float]:
+        """The feedback model of the best matches, by BM25 with the bonus for neighbouring query
+        words; empty for fewer than two matches."""
+        best = [docnum for docnum, _ in self._ordered(view, parsed, matches, FEEDBACK_DOCS, "relevance")[:FEEDBACK_DOCS]]
+        return feedback_model(best, view.leads)
+
     def _listed(self, matches: _Tier, related: _Tier, request: SearchRequest) -> list[_Tier]:
         """What the pages list: the related results alone when nothing matches, after the matches in
         relevance order (unless they follow only as a fallback), else the matches alone."""
@@ -196,32 +206,30 @@ class BulletinSearch:
             return [related]
         return [matches, related] if request.sort == "relevance" and self.related == "follow" else [matches]
 
-    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier],
-              request: SearchRequest) -> list[tuple[int, float, bool]]:
+    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier], request: SearchRequest,
+              feedback: dict[str, float]) -> list[tuple[int, float, bool]]:
         """(docnum, score, related) of the hits on the requested page: the tiers one after another,
         each in the requested order; related results after matches only fill out the last page of
-        matches. By relevance, the tiers that hold the best hits give feedback."""
+        matches. The feedback of the best matches reorders them."""
         start = (request.page - 1) * request.page_size
         end = start + request.page_size
         if len(tiers) > 1 and start >= len(tiers[0].docs):
             return []
-        relevance = request.sort == "relevance"
         orders, before = [], 0
         for tier in tiers:
-            if before >= end and not (relevance and before < FEEDBACK_DOCS):
+            if before >= end:
                 break
             orders.append(self._ordered(view, parsed, tier, end - before, request.sort))
             before += len(tier.docs)
-        if relevance and parsed.required:  # a query of excluded words only is about nothing
-            orders = rerank_tiers(orders, view.leads, self.weights.feedback)
+        if feedback:
+            orders = rerank_tiers(orders, view.leads, feedback, self.weights.feedback)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
             page += [(docnum, score, tier.related) for docnum, score in order[max(0, start - before):max(0, end - before)]]
             before += len(tier.docs)
         return page
 
-    def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int,
-                 sort: str) -> list[tuple[int, float]]:
+    def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int, sort: str) -> list[tuple[int, float]]:
         """At least the first `limit` hits of the tier (all, if fewer) in the `sort` order, with
         their scores; by relevance, as many as feedback may reorder."""
         if sort != "relevance":
@@ -230,7 +238,9 @@ class BulletinSearch:
             docs = pick(limit, tier.docs, key=lambda docnum: (dates[docnum], docnum))
             scores = view.evaluator.scores(tier.query, docs)
             return [(docnum, scores[docnum]) for docnum in docs]
-        scores = view.evaluator.scores(tier.query, tier.docs)
+        scores = view.scored.get(tier.related)
+        if scores is None:
+            scores = view.scored[tier.related] = view.evaluator.scores(tier.query, tier.docs)
         best = heapq.nlargest(max(limit, RERANK, DEPTH), scores.items(), key=lambda item: (item[1], -item[0]))
         near = proximity(parsed, self.weights)
         if near is not None:

@@ -1,12 +1,17 @@
-"""Pseudo-relevance feedback: the words that the openings of the best hits share say what the
-search is about, and the hits whose own openings hold those words rise.
+"""Pseudo-relevance feedback: the words that the openings of the best matches share say what the
+search is about.
 
 A bulletin's lead (the lemmas of its title and first words, a column of the index) is where it says
-what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at least MIN_VOTES of
+what it is about. The leads of the best FEEDBACK_DOCS matches vote: a lemma in at least MIN_VOTES of
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
-model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
-feedback weight times the share of the model's weight that its own lead holds. Only hits already
-found are reordered: feedback never brings in a bulletin without the query's words.
+model (the query's own words are usually among them). Each of the first DEPTH matches (and of the
+first DEPTH related results) then gains the feedback weight times the share of the model's weight
+that its own lead holds. Only hits already found are reordered.
+
+Only matches give feedback: a related result lacks some of the query's words, so it says less of
+what the search is about, and when nothing matches there is no feedback. On the dev set this costs
+nothing (nDCG@10 and Recall@100 as with the related results among the best hits) and on the city
+known-item set it keeps the item asked for on top more often (MRR@10 +0.018).
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
 segment of the index: so their idf over the leads (counted once per index generation) first picks
@@ -36,13 +41,13 @@ Ranked = list[tuple[int, float]]
 
 class LeadStats:
     """What feedback keeps for one generation of the index: in how many bulletins' leads each lemma
-    stands, and the idf over the bodies of the lemmas weighed so far (shared by the threads)."""
+    stands, and in how many bodies each lemma weighed so far stands (shared by the threads)."""
 
     def __init__(self, reader: IndexReader) -> None:
         leads = reader.column_reader("lead")
         self.count = reader.doc_count()
         self.in_leads = Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
-        self.body_idf: dict[str, float] = {}
+        self.in_bodies: dict[str, int] = {}
 
 
 class Leads:
@@ -62,10 +67,13 @@ class Leads:
 
     def idf(self, lemma: str) -> float:
         """BM25's idf of the lemma over the bodies."""
-        idf = self._stats.body_idf.get(lemma)
-        if idf is None:
-            idf = self._stats.body_idf[lemma] = bm25_idf(self._stats.count, self._reader.doc_frequency("body", lemma))
-        return idf
+        return bm25_idf(self._stats.count, self._in_bodies(lemma))
+
+    def _in_bodies(self, lemma: str) -> int:
+        found = self._stats.in_bodies.get(lemma)
+        if found is None:
+            found = self._stats.in_bodies[lemma] = self._reader.doc_frequency("body", lemma)
+        return found
 
 
 def bm25_idf(count: int, found: int) -> float:
@@ -73,18 +81,21 @@ def bm25_idf(count: int, found: int) -> float:
     return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
-def rerank_tiers(tiers: list[Ranked], leads: Leads, weight: float) -> list[Ranked]:
+def feedback_model(best: list[int], leads: Leads) -> dict[str, float]:
+    """The feedback model of the best matches (best first): {lemma: weight}; empty for fewer than
+    MIN_VOTES matches."""
+    if len(best) < MIN_VOTES:
+        return {}
+    return model([leads.of(docnum) for docnum in best[:FEEDBACK_DOCS]], leads.idf, leads.rough_idf)
+
+
+def rerank_tiers(tiers: list[Ranked], leads: Leads, found: dict[str, float], weight: float) -> list[Ranked]:
     """Each tier's ranking (best first) with its first DEPTH hits reordered by their scores plus the
-    feedback bonus (added to their scores). The model comes from the leads of the best hits of all
-    the tiers, the first tier's first."""
-    best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
-    if not weight or len(best) < MIN_VOTES:
+    feedback bonus of the model `found` (added to their scores)."""
+    total = sum(found.values())
+    if not weight or not total:
         return tiers
     held = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
-    found = model([held[docnum] for docnum in best], leads.idf, leads.rough_idf)
-    total = sum(found.values())
-    if not total:
-        return tiers
     bonus = {lemma: weight * share / total for lemma, share in found.items()}
     return [reorder(ranked, lambda docnum: sum(bonus[lemma] for lemma in bonus.keys() & held[docnum]))
             for ranked in tiers]

@@ -22,9 +22,10 @@ from search.searcher.query import ParsedQuery, Term, Word
 @dataclass(frozen=True)
 class Weights:
     """Boosts of the ways a word can match, the bonus for neighbouring query words, the most that
-    feedback from the leads of the best hits adds (search.searcher.feedback), what belonging to the case
-    a diary number names adds (more than any text can score: the case's bulletins come first), and
-    BM25's parameters (a high k1: in long decisions the topic's words recur, and that counts)."""
+    feedback from the leads of the best matches adds (search.searcher.feedback), what belonging to
+    the case a diary number names adds (more than any text can score: the case's bulletins come
+    first), and BM25's parameters (a high k1: in long decisions the topic's words recur, and that
+    counts)."""
 
     title: float = 0.5
     exact: float = 0.5
