@@ -52,21 +52,26 @@ def marked(search: BulletinSearch, queries: list[str]) -> tuple[int, int, int]:
     return shown, with_mark, explained
 
 
-def ours(search: BulletinSearch) -> Answerer:
+def ours(search: BulletinSearch, newest: bool = True) -> Answerer:
+    """Our answers: the first 100 hits by relevance and, with `newest`, the first page newest first."""
     def answer(queries: list[str]) -> list[Answer]:
         found = []
         for text in queries:
             try:
                 ranked = search.search(SearchRequest(text, page_size=MAX_PAGE_SIZE))
-                newest = search.search(SearchRequest(text, sort="newest"))
+                latest = search.search(SearchRequest(text, sort="newest")).hits if newest else ()
             except QueryError as error:
                 print(f"  {text!r}: {error}", file=sys.stderr)
                 found.append(Answer([], 0, []))
                 continue
             found.append(Answer([hit.id for hit in ranked.hits], ranked.total,
-                                [hit.id for hit in newest.hits if not hit.related], ranked.related_total))
+                                [hit.id for hit in latest if not hit.related], ranked.related_total))
         return found
     return answer
+
+
+def _with(index_dir: Path, **weights: float) -> BulletinSearch:
+    return BulletinSearch(index_dir, weights=replace(WEIGHTS, **weights))
 
 
 def baseline() -> Answerer:
@@ -93,13 +98,23 @@ def main() -> None:
     runs: dict[str, Answerer] = {BASELINE: baseline()}
     if args.before:
         runs[before] = lambda texts: answers(args.before, texts)
+    # Each part of the ranking taken out (what it adds is the change against it), and the
+    # expansion's weight at its neighbours (whether the shipped weight sits on a plateau).
     ablations = {
         "ours: related results only when nothing matches": ("related results after the matches",
                                                             BulletinSearch(index_dir, related="fallback")),
-        "ours: without feedback": ("feedback from the leads", BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=0))),
+        "ours: without expansion": ("expansion", _with(index_dir, expansion=0)),
+        "ours: without reordering by the leads": ("reordering by the leads", _with(index_dir, feedback=0)),
+        "ours: without feedback": ("feedback (expansion and reordering)", _with(index_dir, feedback=0, expansion=0)),
+        f"ours: expansion weight {WEIGHTS.expansion / 2:g}": (f"expansion weight {WEIGHTS.expansion:g} against "
+                                                              f"{WEIGHTS.expansion / 2:g}",
+                                                              _with(index_dir, expansion=WEIGHTS.expansion / 2)),
+        f"ours: expansion weight {WEIGHTS.expansion * 2:g}": (f"expansion weight {WEIGHTS.expansion:g} against "
+                                                              f"{WEIGHTS.expansion * 2:g}",
+                                                              _with(index_dir, expansion=WEIGHTS.expansion * 2)),
     }
     runs[SHIPPED] = ours(BulletinSearch(index_dir))
-    runs |= {name: ours(search) for name, (_, search) in ablations.items()}
+    runs |= {name: ours(search, newest=False) for name, (_, search) in ablations.items()}
     texts = {}
     with devset.CORPUS.open(encoding="utf-8") as lines:
         for line in lines:
@@ -120,7 +135,7 @@ def main() -> None:
     print_changes(changes, results, ("nDCG@10", "Recall@100"))
     print(f"\n{'what the hits are':50}{'counted':>9}{'related':>9}{'newest first: every word':>26}")
     for name in runs:
-        if name == BASELINE:
+        if name == BASELINE or name in ablations:  # the ablations list no first page newest first
             continue
         counted = sum(answer.total for answer in found[name]) / len(queries)
         related = [answer.related_total for answer in found[name]]
