@@ -38,6 +38,8 @@ def _read(reader: IndexReader, field: str, text: str, values: Values | None) -> 
     found = 0
     btext = text.encode("utf-8")
     for segment, base in reader.leaf_readers():
+        if not segment.doc_count_all():  # an empty index's reader has no terms at all
+            continue
         terms = segment._terms
         try:
             info = terms.term_info(field, btext)
