@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -25,45 +24,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import devset  # noqa: E402
+from benchmarks.measures import DEPTH, PerQuery, mean, per_query, print_changes, print_header, print_row  # noqa: E402
 from benchmarks.revision import Answer, answers  # noqa: E402
 from benchmarks.stemcheck import fold, holds_every_word  # noqa: E402
 from search.errors import QueryError  # noqa: E402
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html  # noqa: E402
 from search.searcher.ranking import WEIGHTS  # noqa: E402
 
-DEPTH = 100
-TARGETS = {"nDCG@10": 0.12, "Recall@100": 0.20}  # gains over the baseline that an earlier issue asked for
+TARGETS = {"nDCG@10": 0.60, "Recall@100": 0.85}  # what issue 14 asks of the dev set
 SHIPPED = "ours: related results after matches (shipped)"
+BASELINE = "Snowball baseline (OR)"
 
 Answerer = Callable[[list[str]], list[Answer]]
-
-
-def metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
-    """The four measures of one query, with binary gains."""
-    gains = [doc_id in relevant for doc_id in ranked[:DEPTH]]
-    ideal = sum(1 / math.log2(rank + 2) for rank in range(min(len(relevant), 10)))
-    dcg = sum(1 / math.log2(rank + 2) for rank, gain in enumerate(gains[:10]) if gain)
-    hits, precisions = 0, []
-    for rank, gain in enumerate(gains, 1):
-        if gain:
-            hits += 1
-            precisions.append(hits / rank)
-    first = next((rank for rank, gain in enumerate(gains[:10], 1) if gain), None)
-    return {
-        "nDCG@10": dcg / ideal if ideal else 0.0,
-        "MAP@100": sum(precisions) / len(relevant) if relevant else 0.0,
-        "Recall@100": hits / len(relevant) if relevant else 0.0,
-        "MRR@10": 1 / first if first else 0.0,
-    }
-
-
-def mean_metrics(found: list[Answer], query_ids: list[str], qrels: dict[str, set[str]]) -> dict[str, float]:
-    """The mean of each measure over all queries (a query without hits scores 0)."""
-    totals: dict[str, float] = {}
-    for query_id, answer in zip(query_ids, found):
-        for name, value in metrics(answer.ranked, qrels.get(query_id, set())).items():
-            totals[name] = totals.get(name, 0.0) + value
-    return {name: total / len(query_ids) for name, total in totals.items()}
 
 
 def marked(search: BulletinSearch, queries: list[str]) -> tuple[int, int, int]:
@@ -80,21 +52,26 @@ def marked(search: BulletinSearch, queries: list[str]) -> tuple[int, int, int]:
     return shown, with_mark, explained
 
 
-def ours(search: BulletinSearch) -> Answerer:
+def ours(search: BulletinSearch, newest: bool = True) -> Answerer:
+    """Our answers: the first 100 hits by relevance and, with `newest`, the first page newest first."""
     def answer(queries: list[str]) -> list[Answer]:
         found = []
         for text in queries:
             try:
                 ranked = search.search(SearchRequest(text, page_size=MAX_PAGE_SIZE))
-                newest = search.search(SearchRequest(text, sort="newest"))
+                latest = search.search(SearchRequest(text, sort="newest")).hits if newest else ()
             except QueryError as error:
                 print(f"  {text!r}: {error}", file=sys.stderr)
                 found.append(Answer([], 0, []))
                 continue
             found.append(Answer([hit.id for hit in ranked.hits], ranked.total,
-                                [hit.id for hit in newest.hits if not hit.related], ranked.related_total))
+                                [hit.id for hit in latest if not hit.related], ranked.related_total))
         return found
     return answer
+
+
+def _with(index_dir: Path, **weights: float) -> BulletinSearch:
+    return BulletinSearch(index_dir, weights=replace(WEIGHTS, **weights))
 
 
 def baseline() -> Answerer:
@@ -117,34 +94,48 @@ def main() -> None:
     devset.require_devset()
     queries, qrels = devset.queries(), devset.qrels()
     index_dir = devset.our_index()
-    runs: dict[str, Answerer] = {"Snowball baseline (OR)": baseline()}
+    before = f"before: {args.before}"
+    runs: dict[str, Answerer] = {BASELINE: baseline()}
     if args.before:
-        runs[f"before: {args.before}"] = lambda texts: answers(args.before, texts)
-    runs |= {
-        SHIPPED: ours(BulletinSearch(index_dir)),
-        "ours: related results only when nothing matches": ours(BulletinSearch(index_dir, related="fallback")),
-        "ours: without reference feedback": ours(BulletinSearch(index_dir, weights=replace(WEIGHTS, provisions=0,
-                                                                                           citations=0))),
-        "ours: without feedback": ours(BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=0, provisions=0,
-                                                                                 citations=0))),
+        runs[before] = lambda texts: answers(args.before, texts)
+    # Each part of the ranking taken out (what it adds is the change against it), and the
+    # expansion's weight at its neighbours (whether the shipped weight sits on a plateau).
+    ablations = {
+        "ours: related results only when nothing matches": ("related results after the matches",
+                                                            BulletinSearch(index_dir, related="fallback")),
+        "ours: without expansion": ("expansion", _with(index_dir, expansion=0)),
+        "ours: without reordering by the leads": ("reordering by the leads", _with(index_dir, feedback=0)),
+        "ours: without feedback": ("feedback (expansion and reordering)", _with(index_dir, feedback=0, expansion=0)),
+        f"ours: expansion weight {WEIGHTS.expansion / 2:g}": (f"expansion weight {WEIGHTS.expansion:g} against "
+                                                              f"{WEIGHTS.expansion / 2:g}",
+                                                              _with(index_dir, expansion=WEIGHTS.expansion / 2)),
+        f"ours: expansion weight {WEIGHTS.expansion * 2:g}": (f"expansion weight {WEIGHTS.expansion:g} against "
+                                                              f"{WEIGHTS.expansion * 2:g}",
+                                                              _with(index_dir, expansion=WEIGHTS.expansion * 2)),
     }
+    runs[SHIPPED] = ours(BulletinSearch(index_dir))
+    runs |= {name: ours(search, newest=False) for name, (_, search) in ablations.items()}
     texts = {}
     with devset.CORPUS.open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
             texts[record["id"]] = fold(f"{record['title']}\n{record['body']}")
     print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments\n")
-    print(f"{'':50}{'nDCG@10':>9}{'MAP@100':>9}{'Recall@100':>11}{'MRR@10':>8}{'seconds':>9}")
-    results, found = {}, {}
+    print_header()
+    results: dict[str, PerQuery] = {}
+    found: dict[str, list[Answer]] = {}
     for name, answer in runs.items():
         started = time.perf_counter()
         found[name] = answer(list(queries.values()))
-        results[name] = scores = mean_metrics(found[name], list(queries), qrels)
-        print(f"{name:50}{scores['nDCG@10']:9.3f}{scores['MAP@100']:9.3f}{scores['Recall@100']:11.3f}"
-              f"{scores['MRR@10']:8.3f}{time.perf_counter() - started:9.1f}")
+        results[name] = per_query(found[name], list(queries), qrels)
+        print_row(name, results[name], time.perf_counter() - started)
+    print("\nEach change, query by query (wins/losses/ties; p: paired randomisation test, two-sided):")
+    changes = [("ours against Snowball", SHIPPED, BASELINE), ("this revision against before", SHIPPED, before)]
+    changes += [(what, SHIPPED, name) for name, (what, _) in ablations.items()]
+    print_changes(changes, results, ("nDCG@10", "Recall@100"))
     print(f"\n{'what the hits are':50}{'counted':>9}{'related':>9}{'newest first: every word':>26}")
     for name in runs:
-        if name.startswith("Snowball"):
+        if name == BASELINE or name in ablations:  # the ablations list no first page newest first
             continue
         counted = sum(answer.total for answer in found[name]) / len(queries)
         related = [answer.related_total for answer in found[name]]
@@ -161,12 +152,11 @@ def main() -> None:
     shown, with_mark, explained = marked(BulletinSearch(index_dir), list(queries.values()))
     print(f"Matches on the first page (by relevance and newest first): {shown:,}; with a highlighted word "
           f"{with_mark:,}, with an explanation {explained:,}.")
-    base, shipped = results["Snowball baseline (OR)"], results[SHIPPED]
+    base, shipped = mean(results[BASELINE]), mean(results[SHIPPED])
     print()
-    for name, gain in TARGETS.items():
-        delta = shipped[name] - base[name]
-        print(f"{name}: ours {shipped[name]:.3f} vs baseline {base[name]:.3f}: {delta:+.3f} "
-              f"(target +{gain:.2f}: {'met' if delta >= gain else 'NOT met'})")
+    for name, target in TARGETS.items():
+        print(f"{name}: ours {shipped[name]:.3f} vs baseline {base[name]:.3f}: {shipped[name] - base[name]:+.3f} "
+              f"(target {target:.2f}: {'met' if shipped[name] >= target else 'NOT met'})")
 
 
 if __name__ == "__main__":

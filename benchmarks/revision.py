@@ -4,7 +4,8 @@ benchmark compares before and after a change in one run.
 The revision is checked out as a detached git worktree in benchmarks/out/, beside a link to
 ../shared, and runs in a child process with its own code first on the path; for the relevance
 benchmark it indexes the dev corpus with its own code into its own benchmarks/out/ (once, like
-this checkout's `devset.our_index`)."""
+this checkout's `devset.our_index`), and for another corpus (a folder of bulletins) into its own
+benchmarks/out/ under the name given."""
 
 from __future__ import annotations
 
@@ -17,13 +18,21 @@ from pathlib import Path
 
 from benchmarks.devset import DATA, OUT, ROOT
 
-# Runs inside the other revision: reads one query per line, answers each with one JSON line.
+# Runs inside the other revision: indexes the corpus given (or the dev corpus), reads one query per
+# line and answers each with one JSON line.
 _CHILD = """
 import json, sys
+from pathlib import Path
 from benchmarks import devset
 from search.errors import QueryError
+from search.index.writer import update_index
 from search.searcher import BulletinSearch, SearchRequest
-search = BulletinSearch(devset.our_index())
+if len(sys.argv) > 1:
+    index_dir = devset.OUT / sys.argv[2]
+    update_index(Path(sys.argv[1]), index_dir)
+else:
+    index_dir = devset.our_index()
+search = BulletinSearch(index_dir)
 for line in sys.stdin:
     text = json.loads(line)
     try:
@@ -62,10 +71,12 @@ def checkout(revision: str) -> Path:
     return tree
 
 
-def answers(revision: str, queries: list[str]) -> list[Answer]:
-    """The answers of `revision` to `queries`, in order."""
+def answers(revision: str, queries: list[str], corpus: Path | None = None, name: str = "") -> list[Answer]:
+    """The answers of `revision` to `queries`, in order: on the dev corpus, or on the bulletins of
+    `corpus`, which it indexes into its benchmarks/out/`name`."""
     tree = checkout(revision)
-    child = subprocess.run([sys.executable, "-c", _CHILD], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+    where = [str(corpus), name] if corpus is not None else []
+    child = subprocess.run([sys.executable, "-c", _CHILD, *where], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
                            text=True, check=True,
                            input="".join(json.dumps(text) + "\n" for text in queries), stdout=subprocess.PIPE)
     return [Answer(**json.loads(line)) for line in child.stdout.splitlines()]

@@ -388,8 +388,8 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
                    index: Path | None) -> None:
     """Search the bulletins. A bulletin matches when it holds every word, in any inflection or
     inside a longer compound; matches are listed and counted. Bulletins that hold only some of the
-    words are related results: listed when nothing matches, and after the matches on their last
-    page (by relevance), never counted.
+    words (or, by relevance, words the best matches share) are related results: listed when
+    nothing matches, and after the matches on their last page (by relevance), never counted.
 
     \b
       kokeilu alusta                 both words, in any inflection (kokeiluja, alustana)
@@ -465,7 +465,7 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
     first = (result.request.page - 1) * result.request.page_size
     for number, hit in enumerate(result.hits, first + 1):
         if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
-            echo("\n— Related results: these hold only some of the words —")
+            echo("\n— Related results: these hold only some of the words, or words the best matches share —")
         echo(f"\n{number}. {click.style(printable(hit.title), bold=True)}")
         details = "  ".join(printable(value) for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
         echo(f"   {details}  {click.style(printable(hit.id), dim=True)}")

@@ -87,6 +87,7 @@ def test_completions_are_picked_by_keyboard_and_the_results_show_the_filters_as_
     page.goto(base_url + "/")
     box = page.get_by_role("combobox", name="Hae tiedotteista")
     expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_be_focused()
     page.keyboard.type("kaupunginh")
     options = page.get_by_role("listbox", name="Ehdotukset").get_by_role("option")
     expect(options.first).to_contain_text("kaupunginhallitus")
@@ -111,6 +112,7 @@ def test_completions_are_picked_by_keyboard_and_the_results_show_the_filters_as_
 
 def test_escape_closes_the_completions_and_the_box_works_without_picking(page: Page, base_url: str):
     page.goto(base_url + "/")
+    expect(page.get_by_label("Hae tiedotteista")).to_be_focused()  # autofocus may come after the load event
     page.keyboard.type("kokeilu")
     listbox = page.get_by_role("listbox", name="Ehdotukset")
     expect(listbox).to_be_visible()

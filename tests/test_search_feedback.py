@@ -1,5 +1,6 @@
-"""Feedback from the openings of the best hits, on real Finnish text: hits whose openings share what
-the best hits' openings are about rise; no hit comes or goes."""
+"""Feedback from the openings of the best matches, on real Finnish text: hits whose openings share
+what the best matches' openings are about rise; no hit comes or goes (the expansion that brings new
+ones in is tests/test_search_expansion.py)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,13 @@ def test_feedback_reorders_but_never_adds_or_drops_a_hit(index_dir):
     for query in ("kokeilu", "kirjasto", "kokeilu kirjasto", "penkki"):
         assert sorted(ranked(index_dir, query, 0)) == sorted(ranked(index_dir, query, WEIGHTS.feedback))
     assert ranked(index_dir, "penkki", WEIGHTS.feedback) == ["puisto"]
+
+
+def test_only_matches_give_feedback(index_dir):
+    # No bulletin holds both words: the related results keep their order.
+    assert ranked(index_dir, "kokeilu penkki", WEIGHTS.feedback) == ranked(index_dir, "kokeilu penkki", 0)
+    plain = ranked(index_dir, "kokeilu penkki", 0)
+    assert plain.index("pysakointi") < plain.index("kirjasto-4")
 
 
 def test_a_query_of_excluded_words_only_gets_no_feedback(index_dir):

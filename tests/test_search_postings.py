@@ -6,7 +6,7 @@ import pytest
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import length_to_byte
 
-from search.index.store import open_index
+from search.index.store import create_index, open_index
 from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.postings import TermScores, length_bytes, positions_in, read_positions, read_postings
@@ -43,6 +43,11 @@ def test_block_reading_gives_what_the_matcher_gives(searcher):
                     expected[base + matcher.id()] = matcher.weight()
                     matcher.next()
         assert expected and read_postings(reader, field, text).items() >= expected.items()
+
+
+def test_an_empty_index_has_no_postings(tmp_path):
+    with create_index(tmp_path / "index").searcher() as empty:
+        assert read_postings(empty.reader(), "body", "kokeilu") == {}
 
 
 def test_length_bytes_are_what_the_reader_gives(searcher):

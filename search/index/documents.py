@@ -9,7 +9,6 @@ from typing import Any
 from search.corpus import Bulletin
 from search.corpus.bulletin import CASE
 from search.finnish import term_lists
-from search.index.references import applied_provisions, cited_precedents
 
 
 def indexed_hash(bulletin: Bulletin, file: str = "") -> str:
@@ -61,14 +60,8 @@ def text_size(document: dict[str, Any]) -> int:
 
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with its exact and parts text replaced by their term lists, as the Whoosh writer
-    takes them, and for search feedback, as columns: the lemmas of its lead, the precedents it cites
-    and the provisions it applies. Called where the document is written (in a worker process when
-    there are several), so that the analysis is shared out with the writing."""
-    text = document["exact"]
-    terms = term_lists(text)
-    return {**document, "exact": terms.exact, "parts": terms.parts, "lead": _column(terms.lead),
-            "cites": _column(cited_precedents(text)), "provisions": _column(applied_provisions(text))}
-
-
-def _column(keys: list[str]) -> bytes:
-    return " ".join(keys).encode("utf-8")
+    takes them, and the lemmas of its lead (for search feedback) as a column. Called where the
+    document is written (in a worker process when there are several), so that the analysis is
+    shared out with the writing."""
+    terms = term_lists(document["exact"])
+    return {**document, "exact": terms.exact, "parts": terms.parts, "lead": " ".join(terms.lead).encode("utf-8")}

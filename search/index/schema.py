@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def bulletin_schema() -> Schema:
@@ -22,9 +22,8 @@ def bulletin_schema() -> Schema:
     corpus file a bulletin was read from (relative to the corpus), so that an update of one file
     finds the bulletins it held. `id` and
     `content_hash` are also columns, so that an update reads them for every bulletin without
-    unpickling the stored fields; `lead` (the lemmas of a bulletin's opening), `cites` (the
-    precedents it cites) and `provisions` (the provisions it applies), each space-separated, are
-    columns that search feedback reads (search.index.references)."""
+    unpickling the stored fields; `lead` (the lemmas of a bulletin's opening, space-separated) is a
+    column that search feedback reads."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         file=ID(sortable=True),
@@ -45,6 +44,4 @@ def bulletin_schema() -> Schema:
         source=STORED(),
         content_hash=COLUMN(VarBytesColumn()),
         lead=COLUMN(VarBytesColumn()),
-        cites=COLUMN(VarBytesColumn()),
-        provisions=COLUMN(VarBytesColumn()),
     )

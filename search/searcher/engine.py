@@ -8,8 +8,11 @@ results: listed when nothing matches (with a notice), and in relevance order aft
 filling out the last page of matches, but never counted. Measured on the dev set, letting them
 follow the matches beats listing them only when nothing matches (benchmarks/relevance.py prints
 both). Within each of the two, the best hits by BM25 are re-ranked with a bonus where query words
-stand next to each other, then by feedback from the openings of the best hits
-(search.searcher.feedback) and from what they refer to (search.searcher.citations)."""
+stand next to each other. By relevance, the openings of the best matches then give feedback
+(search.searcher.feedback): their shared lemmas expand the query with a low weight, which reorders
+the matches and the related results and brings in bulletins the query's words miss as related
+results (search.searcher.expansion), and the first hits whose own openings hold those lemmas move
+up."""
 
 from __future__ import annotations
 
@@ -26,18 +29,19 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from search.errors import QueryError
+from search.finnish import STEM_MARK, analyze_word
 from search.index.store import open_index
-from search.searcher.citations import References, rerank_by_citations
 from search.searcher.completions import LIMIT, Completion, complete
 from search.searcher.evaluate import Evaluator
+from search.searcher.expansion import expansion_lemmas, expansion_query, new_hits
 from search.searcher.explain import explain
-from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, rerank_tiers
+from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, feedback_model, rerank_tiers
 from search.searcher.filters import BulletinFields
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, overview
-from search.searcher.postings import TermScores
-from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
-from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, proximity
+from search.searcher.postings import Scores, TermScores
+from search.searcher.query import DateRange, ParsedQuery, Term, Word, field_filter, parse_query, without_unpaired_quote
+from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, excluded_words, proximity
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
 from search.searcher.snippets import after_title, highlight, snippet
 from search.searcher.suggest import suggest
@@ -51,21 +55,20 @@ RERANK = 30
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' fields (dates,
     years, deciding bodies, kinds, classifications), the cached term scores and what feedback keeps
-    of the bulletins' leads and references."""
+    of the bulletins' leads."""
 
     def __init__(self, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
         self.fields = BulletinFields(reader, self.terms.live)
         self.lead_stats = LeadStats(reader)
-        self.references = References(reader)
         self.overview: Overview | None = None  # made on first use: only the start page asks
 
 
 @dataclass
 class _View:
-    """One search's view: the thread's searcher, the generation's shared data, an evaluator, and
-    the leads of bulletins as the thread's searcher reads them."""
+    """One search's view: the thread's searcher, the generation's shared data, an evaluator, and the
+    leads of bulletins as the thread's searcher reads them."""
 
     searcher: Searcher
     shared: _Generation
@@ -76,22 +79,36 @@ class _View:
 @dataclass(frozen=True)
 class Ranking:
     """A search before its hits are read: the page's (docnum, score, related) triples, how many
-    bulletins match and how many are related results, and the year facets of the matches."""
+    bulletins match and how many are related results, the year facets of the matches, the lemmas
+    the search was expanded by and the related results that the expansion brought in."""
 
     parsed: ParsedQuery
     page: tuple[tuple[int, float, bool], ...]
     total: int
     related_total: int
     facets: dict[str, dict[str, int]]
+    expansion: tuple[str, ...] = ()
+    new_hits: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Tier:
-    """The matches, or the related results: the query that scores them, and which they are."""
+    """The matches, or the related results: the query that scores them, which they are, and their
+    scores once worked out (feedback and the page both rank the matches)."""
 
     query: q.Query
     docs: set[int]
     related: bool
+    scores: Scores | None = None
+
+
+@dataclass(frozen=True)
+class _Feedback:
+    """What the best matches of a search say it is about: the feedback model of their leads, and the
+    query of its lemmas that expands the search (None when there is none)."""
+
+    model: dict[str, float]
+    expansion: q.Query | None
 
 
 class BulletinSearch:
@@ -123,11 +140,14 @@ class BulletinSearch:
             if found.total:
                 searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
         matcher = QueryMatcher(ranking.parsed)
+        # the words of the expansion lemmas, marked in the related results the expansion brought in
+        topic = _lemma_matcher(ranking.expansion) if any(docnum in ranking.new_hits for docnum, _, _ in ranking.page) else None
         return SearchResult(
             request=request,
             total=ranking.total,
             related_total=ranking.related_total,
-            hits=tuple(self._hit(view, docnum, score, related, matcher, request.explain)
+            hits=tuple(self._hit(view, docnum, score, related, matcher, request.explain,
+                                 topic if docnum in ranking.new_hits else None)
                        for docnum, score, related in ranking.page),
             facets=ranking.facets,
             suggestion=suggestion,
@@ -148,12 +168,21 @@ class BulletinSearch:
         allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
                                              parsed.filters, asked)
         matches, related = self._tiers(view, parsed, allowed)
+        # A query of excluded words only is about nothing: no feedback
+        feedback = self._feedback(view, parsed, matches) if request.sort == "relevance" and parsed.required else None
+        expansion = feedback.expansion if feedback is not None else None
+        more: set[int] = set()
+        if expansion is not None:
+            more = new_hits(view.evaluator, expansion, matches.docs | related.docs, allowed, excluded_words(parsed, self.weights))
+            related = _Tier(related.query, related.docs | more, related=True)
         return Ranking(
             parsed=parsed,
-            page=tuple(self._page(view, parsed, self._listed(matches, related, request), request)),
+            page=tuple(self._page(view, parsed, self._listed(matches, related, request), request, feedback)),
             total=len(matches.docs),
             related_total=len(related.docs),
             facets=view.shared.fields.facets(matches.docs),
+            expansion=expansion_lemmas(expansion) if expansion is not None else (),
+            new_hits=frozenset(more),
         )
 
     def bulletin(self, bulletin_id: str) -> StoredBulletin | None:
@@ -221,6 +250,16 @@ class BulletinSearch:
         return (_Tier(all_words(parsed, self.weights), matches, related=False),
                 _Tier(loose, _only(view.evaluator.docs(loose), allowed) - matches, related=True))
 
+    def _feedback(self, view: _View, parsed: ParsedQuery, matches: _Tier) -> _Feedback | None:
+        """The feedback of the best matches, by BM25 with the bonus for neighbouring query words;
+        None for fewer than two matches."""
+        best = [docnum for docnum, _ in self._ordered(view, parsed, matches, FEEDBACK_DOCS, "relevance")[:FEEDBACK_DOCS]]
+        found = feedback_model(best, view.leads)
+        if not found:
+            return None
+        own = {lemma for word in parsed.positive_words for lemma in analyze_word(word.text).lemmas}
+        return _Feedback(found, expansion_query(found, own, view.leads.share, self.weights.expansion))
+
     def _listed(self, matches: _Tier, related: _Tier, request: SearchRequest) -> list[_Tier]:
         """What the pages list: the related results alone when nothing matches, after the matches in
         relevance order (unless they follow only as a fallback), else the matches alone."""
@@ -230,43 +269,47 @@ class BulletinSearch:
             return [related]
         return [matches, related] if request.sort == "relevance" and self.related == "follow" else [matches]
 
-    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier],
-              request: SearchRequest) -> list[tuple[int, float, bool]]:
+    def _page(self, view: _View, parsed: ParsedQuery, tiers: list[_Tier], request: SearchRequest,
+              feedback: _Feedback | None) -> list[tuple[int, float, bool]]:
         """(docnum, score, related) of the hits on the requested page: the tiers one after another,
         each in the requested order; related results after matches only fill out the last page of
-        matches. By relevance, the tiers that hold the best hits give feedback."""
+        matches. The feedback of the best matches reorders them."""
         start = (request.page - 1) * request.page_size
         end = start + request.page_size
         if len(tiers) > 1 and start >= len(tiers[0].docs):
             return []
-        relevance = request.sort == "relevance"
+        expansion = feedback.expansion if feedback is not None else None
         orders, before = [], 0
         for tier in tiers:
-            if before >= end and not (relevance and before < FEEDBACK_DOCS):
+            if before >= end:
                 break
-            orders.append(self._ordered(view, parsed, tier, end - before, request.sort))
+            orders.append(self._ordered(view, parsed, tier, end - before, request.sort, expansion))
             before += len(tier.docs)
-        if relevance and parsed.required:  # a query of excluded words only is about nothing
-            orders = rerank_tiers(orders, view.leads, self.weights.feedback)
-            orders = rerank_tiers(orders, view.shared.references, self.weights.provisions)
-            orders = rerank_by_citations(orders, view.shared.references.links, self.weights.citations)
+        if feedback is not None:
+            orders = rerank_tiers(orders, view.leads, feedback.model, self.weights.feedback)
         page, before = [], 0
         for tier, order in zip(tiers, orders):
             page += [(docnum, score, tier.related) for docnum, score in order[max(0, start - before):max(0, end - before)]]
             before += len(tier.docs)
         return page
 
-    def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int,
-                 sort: str) -> list[tuple[int, float]]:
+    def _ordered(self, view: _View, parsed: ParsedQuery, tier: _Tier, limit: int, sort: str,
+                 expansion: q.Query | None = None) -> list[tuple[int, float]]:
         """At least the first `limit` hits of the tier (all, if fewer) in the `sort` order, with
-        their scores; by relevance, as many as feedback may reorder."""
+        their scores; by relevance, as many as feedback may reorder, each also scored by the
+        `expansion` query if there is one."""
         if sort != "relevance":
             dates = view.shared.fields.dates
             pick = heapq.nlargest if sort == "newest" else heapq.nsmallest
             docs = pick(limit, tier.docs, key=lambda docnum: (dates[docnum], docnum))
             scores = view.evaluator.scores(tier.query, docs)
             return [(docnum, scores[docnum]) for docnum in docs]
-        scores = view.evaluator.scores(tier.query, tier.docs)
+        if tier.scores is None:
+            tier.scores = view.evaluator.scores(tier.query, tier.docs)
+        scores = tier.scores
+        if expansion is not None:
+            more = view.evaluator.scores(expansion, tier.docs)
+            scores = {docnum: scores.get(docnum, 0.0) + score for docnum, score in more.items()}
         best = heapq.nlargest(max(limit, RERANK, DEPTH), scores.items(), key=lambda item: (item[1], -item[0]))
         near = proximity(parsed, self.weights)
         if near is not None:
@@ -277,11 +320,18 @@ class BulletinSearch:
             best = reranked + best[RERANK:]
         return best
 
-    def _hit(self, view: _View, docnum: int, score: float, related: bool, matcher: QueryMatcher, explained: bool) -> Hit:
+    def _hit(self, view: _View, docnum: int, score: float, related: bool, matcher: QueryMatcher, explained: bool,
+             topic: QueryMatcher | None = None) -> Hit:
         """The hit with its snippet, which always shows a matched word: a match the words that make it
-        one, a related result also the parts of compound query words that it holds."""
+        one, a related result also the parts of compound query words that it holds. A related result
+        that the expansion brought in holds none of the query's words: give the `topic` matcher of
+        the expansion's lemmas, and its snippet shows those it holds."""
         fields = view.searcher.stored_fields(docnum)
         title, body = fields["title"], fields["body"]
+        if topic is not None:
+            return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=True,
+                       snippet=snippet(body, topic.find(body)),
+                       **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification", "lang")})
         start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
         text, found = body[start:], matcher.find(body[start:], parts=related)
         if not found and start:
@@ -293,6 +343,14 @@ class BulletinSearch:
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
                    snippet=snippet(text, found), matches=matches,
                    **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification", "lang")})
+
+
+def _lemma_matcher(lemmas: tuple[str, ...]) -> QueryMatcher | None:
+    """A matcher of the words that have these lemmas (a stem without its mark matches as before)."""
+    if not lemmas:
+        return None
+    terms = ((Term((Word(lemma.lstrip(STEM_MARK)),)),) for lemma in lemmas)
+    return QueryMatcher(ParsedQuery(required=tuple(terms)))
 
 
 def _stored(fields: dict) -> StoredBulletin:

@@ -1,13 +1,20 @@
-"""Pseudo-relevance feedback: the words that the openings of the best hits share say what the
-search is about, and the hits whose own openings hold those words rise.
+"""Pseudo-relevance feedback: the words that the openings of the best matches share say what the
+search is about.
 
 A bulletin's lead (the lemmas of its title and first words, a column of the index) is where it says
-what it is about. The leads of the best FEEDBACK_DOCS hits vote: a lemma in at least MIN_VOTES of
+what it is about. The leads of the best FEEDBACK_DOCS matches vote: a lemma in at least MIN_VOTES of
 them weighs its votes times its idf, and the EXPANSION_TERMS heaviest lemmas make the feedback
-model (the query's own words are usually among them). Each of the first DEPTH hits then gains the
-feedback weight times the share of the model's weight that its own lead holds. Only hits already
-found are reordered: feedback never brings in a bulletin without the query's words. The same
-model serves other features of a bulletin: the provisions it applies (search.searcher.citations).
+model (the query's own words are usually among them). The model serves twice:
+
+- reordering: each of the first DEPTH matches (and of the first DEPTH related results) gains the
+  feedback weight times the share of the model's weight that its own lead holds;
+- expansion (search.searcher.expansion): the model's other lemmas are searched in the bodies with a
+  low weight, which reorders the hits and brings in related results that the query's words miss.
+
+Only matches give feedback: a related result lacks some of the query's words, so it says less of
+what the search is about, and when nothing matches there is no feedback. Against feedback from the
+related results too when there are few matches: on the city known-item set MRR@10 0.936 → 0.954
+(4 queries better, 1 worse), on the dev set nDCG@10 0.574 → 0.573 (1 better, 8 worse).
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
 segment of the index: so their idf over the leads (counted once per index generation) first picks
@@ -23,7 +30,6 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Protocol
 
 from whoosh.reading import IndexReader
 
@@ -40,13 +46,13 @@ Ranked = list[tuple[int, float]]
 
 class LeadStats:
     """What feedback keeps for one generation of the index: in how many bulletins' leads each lemma
-    stands, and the idf over the bodies of the lemmas weighed so far (shared by the threads)."""
+    stands, and in how many bodies each lemma weighed so far stands (shared by the threads)."""
 
     def __init__(self, reader: IndexReader) -> None:
         leads = column(reader, "lead")
         self.count = reader.doc_count()
         self.in_leads = Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
-        self.body_idf: dict[str, float] = {}
+        self.in_bodies: dict[str, int] = {}
 
 
 class Leads:
@@ -66,10 +72,17 @@ class Leads:
 
     def idf(self, lemma: str) -> float:
         """BM25's idf of the lemma over the bodies."""
-        idf = self._stats.body_idf.get(lemma)
-        if idf is None:
-            idf = self._stats.body_idf[lemma] = bm25_idf(self._stats.count, self._reader.doc_frequency("body", lemma))
-        return idf
+        return bm25_idf(self._stats.count, self._in_bodies(lemma))
+
+    def share(self, lemma: str) -> float:
+        """The share of the bulletins whose bodies hold the lemma."""
+        return self._in_bodies(lemma) / self._stats.count if self._stats.count else 0.0
+
+    def _in_bodies(self, lemma: str) -> int:
+        found = self._stats.in_bodies.get(lemma)
+        if found is None:
+            found = self._stats.in_bodies[lemma] = self._reader.doc_frequency("body", lemma)
+        return found
 
 
 def bm25_idf(count: int, found: int) -> float:
@@ -77,36 +90,28 @@ def bm25_idf(count: int, found: int) -> float:
     return math.log(1 + (count - found + 0.5) / (found + 0.5))
 
 
-class Features(Protocol):
-    """What feedback weighs for a bulletin (the lemmas of its lead, the provisions it applies) and
-    how rare each one is."""
-
-    def of(self, docnum: int) -> frozenset[str]: ...
-
-    def idf(self, feature: str) -> float: ...
-
-    def rough_idf(self, feature: str) -> float: ...
+def feedback_model(best: list[int], leads: Leads) -> dict[str, float]:
+    """The feedback model of the best matches (best first): {lemma: weight}; empty for fewer than
+    MIN_VOTES matches."""
+    if len(best) < MIN_VOTES:
+        return {}
+    return model([leads.of(docnum) for docnum in best[:FEEDBACK_DOCS]], leads.idf, leads.rough_idf)
 
 
-def rerank_tiers(tiers: list[Ranked], features: Features, weight: float) -> list[Ranked]:
+def rerank_tiers(tiers: list[Ranked], leads: Leads, found: dict[str, float], weight: float) -> list[Ranked]:
     """Each tier's ranking (best first) with its first DEPTH hits reordered by their scores plus the
-    feedback bonus (added to their scores). The model comes from the features of the best hits of
-    all the tiers, the first tier's first."""
-    best = [docnum for ranked in tiers for docnum, _ in ranked][:FEEDBACK_DOCS]
-    if not weight or len(best) < MIN_VOTES:
-        return tiers
-    held = {docnum: features.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
-    found = model([held[docnum] for docnum in best], features.idf, features.rough_idf)
+    feedback bonus of the model `found` (added to their scores)."""
     total = sum(found.values())
-    if not total:
+    if not weight or not total:
         return tiers
-    bonus = {feature: weight * share / total for feature, share in found.items()}
-    return [reorder(ranked, lambda docnum: sum(bonus[feature] for feature in bonus.keys() & held[docnum]))
+    held = {docnum: leads.of(docnum) for ranked in tiers for docnum, _ in ranked[:DEPTH]}
+    bonus = {lemma: weight * share / total for lemma, share in found.items()}
+    return [reorder(ranked, lambda docnum: sum(bonus[lemma] for lemma in bonus.keys() & held[docnum]))
             for ranked in tiers]
 
 
 def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: Callable[[str], float]) -> dict[str, float]:
-    """The feedback model of the best hits' leads (or other features): {lemma: weight}. `rough_idf`,
+    """The feedback model of the best hits' leads: {lemma: weight}. `rough_idf`,
     quicker to know than `idf`, picks the lemmas whose `idf` is worth looking up."""
     votes = Counter(lemma for lead in leads for lemma in lead)
     shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]

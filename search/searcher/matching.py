@@ -66,11 +66,12 @@ class _QueryWord:
             return "part"
         return None
 
-    def fragments(self) -> set[str]:
-        """Pieces that every word this query word matches contains (but for the rare irregular forms)."""
+    def fragments(self, parts: bool) -> set[str]:
+        """Pieces that every word this query word matches contains (but for the rare irregular forms);
+        with `parts`, also every word that holds only a part of it."""
         if self.prefix:
             return {self.surface}
-        stems = {term.lstrip(STEM_MARK) for term in (self.surface, *self.lemmas, *self.parts)}
+        stems = {term.lstrip(STEM_MARK) for term in (self.surface, *self.lemmas, *(self.parts if parts else ()))}
         return {stem[:max(2, len(stem) - 2)] for stem in stems if stem}
 
 
@@ -83,14 +84,9 @@ class QueryMatcher:
         self._words = [_QueryWord.of(term) for term in terms if not term.is_phrase]
         self._phrases = [[(word.position, _QueryWord.of(term, i)) for i, word in enumerate(term.words)]
                          for term in terms if term.is_phrase]
-        fragments = {fragment for query_word in (*self._words, *(w for p in self._phrases for _, w in p))
-                     for fragment in query_word.fragments()}
-        pattern = "|".join(re.escape(fragment) for fragment in sorted(fragments, key=len, reverse=True))
-        # The whole whitespace-delimited chunk around a fragment: the regex finds it at C speed, and
-        # faster in lowercased text than with IGNORECASE (which lowercasing that changes lengths needs).
-        chunk = rf"(?<!\S)\S*?(?:{pattern})\S*"
-        self._pattern = re.compile(chunk) if pattern else None
-        self._any_case = re.compile(chunk, re.IGNORECASE) if pattern else None
+        # A compound query word's parts (short, and in many words) are looked for only when asked:
+        # by `parts`, patterns of the chunks a word may match in, lowercased and in any case.
+        self._patterns = {parts: _chunks(self._words, self._phrases, parts) for parts in (False, True)}
         self._memo: dict[str, tuple[tuple[str, How], ...]] = {}
         self._chunks: dict[str, list[tuple[str, int, int, tuple[tuple[str, How], ...]]]] = {}
 
@@ -99,7 +95,7 @@ class QueryMatcher:
         part of a compound query word. With `every_word`, every word is analysed, not only those that
         hold a fragment of a query word."""
         found: dict[int, Found] = {}
-        candidates = list(self._candidates(text, every_word))
+        candidates = list(self._candidates(text, every_word, parts))
         for word, start, end, matches in candidates:
             matches = matches if parts else tuple(match for match in matches if match[1] != "part")
             if matches:
@@ -116,17 +112,20 @@ class QueryMatcher:
                         found[token_start] = Found(token_start, token_end, token, (*before, (query_word.label, how)))
         return [found[start] for start in sorted(found)]
 
-    def _candidates(self, text: str, every_word: bool) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
-        """The words of `text` that contain a fragment of a query word (or all, with `every_word`), in
-        text order, with the query words that match them. A whitespace-delimited chunk is cut into
-        words as the index cuts it."""
-        if self._pattern is None:
+    def _candidates(self, text: str, every_word: bool,
+                    parts: bool) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
+        """The words of `text` that contain a fragment of a query word (with `parts`, also of its
+        parts; or all, with `every_word`), in text order, with the query words that match them. A
+        whitespace-delimited chunk is cut into words as the index cuts it."""
+        patterns = self._patterns[parts]
+        if patterns is None:
             return
         if every_word:
             yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
             return
         low = text.lower()
-        found = self._pattern.finditer(low) if len(low) == len(text) else self._any_case.finditer(text)
+        lower, any_case = patterns
+        found = lower.finditer(low) if len(low) == len(text) else any_case.finditer(text)
         for chunk in found:
             piece = text[chunk.start():chunk.end()]
             cut = self._chunks.get(piece)
@@ -142,6 +141,21 @@ class QueryMatcher:
             matches = self._memo[word] = tuple(
                 (query_word.label, how) for query_word in self._words if (how := query_word.how(word)))
         return matches
+
+
+def _chunks(query_words: list[_QueryWord], phrases: list[list[tuple[int, _QueryWord]]],
+            parts: bool) -> tuple[re.Pattern, re.Pattern] | None:
+    """The patterns (for lowercased text, and for text in any case) of the whole whitespace-delimited
+    chunk around a fragment of a query word: a regex finds it at C speed, and faster in lowercased
+    text than with IGNORECASE (which lowercasing that changes lengths needs). A phrase's words match
+    whole, never by a part. None for a query without words."""
+    fragments = {fragment for query_word in query_words for fragment in query_word.fragments(parts)}
+    fragments |= {fragment for phrase in phrases for _, query_word in phrase for fragment in query_word.fragments(False)}
+    pattern = "|".join(re.escape(fragment) for fragment in sorted(fragments, key=len, reverse=True))
+    if not pattern:
+        return None
+    chunk = rf"(?<!\S)\S*?(?:{pattern})\S*"
+    return re.compile(chunk), re.compile(chunk, re.IGNORECASE)
 
 
 def _phrase_at(phrase: list[tuple[int, _QueryWord]], tokens: list[tuple[str, int, int]]) -> list[How]:

@@ -7,6 +7,7 @@ generation lasts (a bounded cache shared by the threads)."""
 
 from __future__ import annotations
 
+import math
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -15,7 +16,7 @@ from pickle import loads
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import Matcher, WrappingMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
@@ -27,11 +28,26 @@ Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not y
 def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
     """{docnum: weight} of every document with the term, deleted ones included. With `values`,
     also put there every posting's value, read from the same blocks."""
+    return _read(reader, field, text, values)[0]
+
+
+def _read(reader: IndexReader, field: str, text: str, values: Values | None) -> tuple[Scores, int]:
+    """The term's {docnum: weight}, as read_postings gives it, and its document frequency as Whoosh
+    counts it (deleted documents included): each segment's entry for the term is looked up once."""
     weights: Scores = {}
+    found = 0
+    btext = text.encode("utf-8")
     for segment, base in reader.leaf_readers():
-        if (field, text) not in segment:
+        if not segment.doc_count_all():  # an empty index's reader has no terms at all
             continue
-        matcher = _blocks(segment.postings(field, text))
+        terms = segment._terms
+        try:
+            info = terms.term_info(field, btext)
+        except TermNotFound:
+            continue
+        found += info.doc_frequency()
+        matcher = _blocks(terms._codec.postings_reader(terms._postfile, info, segment.schema[field].format,
+                                                       term=(field, btext)))
         while matcher.is_active():
             ids = list(map(base.__add__, _block_ids(matcher)))
             matcher._read_weights()
@@ -40,7 +56,7 @@ def read_postings(reader: IndexReader, field: str, text: str, values: Values | N
                 matcher._read_values()
                 values.update(zip(ids, matcher._values))
             matcher._next_block()
-    return weights
+    return weights, found
 
 
 def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, list[int]]:
@@ -125,6 +141,7 @@ class TermScores:
         self._scores: OrderedDict[tuple[str, str], Scores] = OrderedDict()
         self._norms = {name: _norms(searcher, name, k1, b) for name, field in searcher.schema.items() if field.scorable}
         self._lift = k1 + 1
+        self._count = searcher.reader().doc_count_all()
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher, field: str, text: str, values: Values | None = None) -> Scores:
@@ -146,12 +163,13 @@ class TermScores:
     def _score(self, searcher: Searcher, field: str, text: str, values: Values | None) -> Scores:
         """Whoosh's `bm25()` for every posting, with the length part worked out once per document; 1
         for every posting of a field that is not scored (an identifier: a bulletin has it or not)."""
-        weights = read_postings(searcher.reader(), field, text, values)
+        weights, found = _read(searcher.reader(), field, text, values)
         if not weights:
             return {}
         if field not in self._norms:
             return {docnum: 1.0 for docnum in weights if docnum in self.live}
-        lift = searcher.idf(field, text) * self._lift
+        # Whoosh's idf (WeightingModel.idf, which BM25F keeps), from the frequency counted in reading
+        lift = (math.log(self._count / (found + 1)) + 1) * self._lift
         norms, live = self._norms[field], self.live
         return {docnum: lift * weight / (weight + norms[docnum]) for docnum, weight in weights.items() if docnum in live}
 

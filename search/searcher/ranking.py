@@ -22,10 +22,11 @@ from search.searcher.query import ParsedQuery, Term, Word
 @dataclass(frozen=True)
 class Weights:
     """Boosts of the ways a word can match, the bonus for neighbouring query words, the most that
-    feedback from the best hits adds by their leads (search.searcher.feedback), by the provisions
-    they apply and by the bulletins they cite (search.searcher.citations), what belonging to the case
-    a diary number names adds (more than any text can score: the case's bulletins come first), and
-    BM25's parameters (a high k1: in long decisions the topic's words recur, and that counts)."""
+    feedback from the leads of the best matches adds (search.searcher.feedback), what the expansion
+    by their lemmas weighs (search.searcher.expansion: at most that many query words), what
+    belonging to the case a diary number names adds (more than any text can score: the case's
+    bulletins come first), and BM25's parameters (a high k1: in long decisions the topic's words
+    recur, and that counts)."""
 
     title: float = 0.5
     exact: float = 0.5
@@ -33,8 +34,7 @@ class Weights:
     split: float = 0.3
     near: float = 2.0
     feedback: float = 40.0
-    provisions: float = 30.0
-    citations: float = 70.0
+    expansion: float = 0.5
     case: float = 1000.0
     k1: float = 8.0
     b: float = 0.75
@@ -71,9 +71,13 @@ def _exclude(query: q.Query, parsed: ParsedQuery, weights: Weights) -> q.Query:
     do not match it, so they do not exclude."""
     if not parsed.required:
         query = q.Every()
-    if parsed.excluded:
-        query = q.AndNot(query, q.Or([term_query(term, weights, split=False) for term in parsed.excluded]))
-    return query
+    excluded = excluded_words(parsed, weights)
+    return query if excluded is None else q.AndNot(query, excluded)
+
+
+def excluded_words(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query | None:
+    """The bulletins that hold an excluded word (whole, or inside a longer compound); None without one."""
+    return q.Or([term_query(term, weights, split=False) for term in parsed.excluded]) if parsed.excluded else None
 
 
 def _group(group: tuple[Term, ...], weights: Weights, split: bool = True) -> q.Query:

@@ -74,7 +74,8 @@ class Match:
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result: a match, or with `related` a bulletin that holds only some of the words."""
+    """One search result: a match, or with `related` a bulletin that holds only some of
+    the words, or words the best matches share."""
 
     id: str
     title: str
@@ -103,7 +104,8 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     """The answer to a SearchRequest. `total` bulletins match, and the facets count them; the
-    `related_total` related results hold only some of the query words. The hits are matches, then
+    `related_total` related results hold only some of the query words (or, by relevance, words the
+    best matches share). The hits are matches, then
     (by relevance, on the last page of matches) related results; or, when nothing matches, related
     results alone. When the search changed the query (`corrections`: `quote`, an unpaired quote mark
     dropped; `spelling`, nothing matched so the `suggestion` was searched), the hits are for `searched`."""

@@ -69,7 +69,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "tiedotteita, joissa on osa hakusanoista.",
         "related_count_one": "1 läheinen tulos",
         "related_count_many": "{count} läheistä tulosta",
-        "partial": "Läheiset tulokset: näissä on vain osa hakusanoista. Niitä ei lasketa osumiin.",
+        "partial": "Läheiset tulokset: näissä on vain osa hakusanoista tai parhaiden osumien yhteisiä sanoja. "
+                   "Niitä ei lasketa osumiin.",
         "no_hits": "Haulla ”{query}” ei löytynyt tiedotteita.",
         "no_hits_tips": "Kokeile toista sanaa, lyhyempää hakua tai poista rajaukset.",
         "page_empty": "Tällä sivulla ei ole tuloksia.",
@@ -221,7 +222,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "some of the words.",
         "related_count_one": "1 related result",
         "related_count_many": "{count} related results",
-        "partial": "Related results: these hold only some of the search words. They are not counted as hits.",
+        "partial": "Related results: these hold only some of the search words, or words the best matches share. "
+                   "They are not counted as hits.",
         "no_hits": "No bulletins found for “{query}”.",
         "no_hits_tips": "Try another word, a shorter search, or remove the filters.",
         "page_empty": "There are no results on this page.",

@@ -12,9 +12,10 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "description": "The same object as `bulletins search --json`. A bulletin matches when it holds every "
                        "query word (in any inflection, or inside a longer compound); a related result holds only "
-                       "some of them. `total` and the facets count matches only. The hits are matches in the "
-                       "requested order; by relevance, related results follow them on the last page of matches. "
-                       "When nothing matches, the hits are related results.",
+                       "some of them, or (by relevance) none but words the best matches share. `total` and the "
+                       "facets count matches only. The hits are matches in the requested order; by relevance, "
+                       "related results follow them on the last page of matches. When nothing matches, the hits "
+                       "are related results.",
         "required": ["query", "total", "related_total", "page", "page_size", "sort", "hits", "facets",
                      "suggestion", "searched", "corrections", "seconds"],
         "additionalProperties": False,
@@ -22,7 +23,8 @@ SCHEMAS: dict[str, dict] = {
             "query": {"type": "string"},
             "total": {"type": "integer", "minimum": 0, "description": "Bulletins that match the query."},
             "related_total": {"type": "integer", "minimum": 0,
-                              "description": "Related results: bulletins that hold only some of the query words."},
+                              "description": "Related results: bulletins that hold only some of the query words, "
+                                             "or words the best matches share."},
             "page": {"type": "integer", "minimum": 1},
             "page_size": {"type": "integer", "minimum": 1},
             "sort": {"type": "string", "enum": list(SORTS)},
@@ -52,7 +54,8 @@ SCHEMAS: dict[str, dict] = {
             "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
             "score": {"type": "number"},
             "related": {"type": "boolean", "description": "False for a match; true for a related result, which "
-                                                          "holds only some of the query words."},
+                                                          "holds only some of the query words, or words the best "
+                                                          "matches share."},
             "snippet": {"type": "string", "description": "Escaped HTML; the matched words are in <mark>."},
             "organ": {**_NULLABLE_STRING, "description": "The deciding body, when known."},
             "kind": {**_NULLABLE_STRING, "description": "decision, agenda_item, announcement (a päätöstiedote), "
