@@ -84,7 +84,7 @@ def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
 
 def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):
     with open_index(index_dir).searcher() as searcher:
-        stats = LeadStats(searcher.reader())
+        stats = LeadStats(index_dir, searcher.reader())
     assert stats.count == len(BULLETINS)
     assert stats.in_leads["kirjasto"] == 4 and stats.in_leads["pysäköinti"] == 1 and stats.in_leads["kokeilu"] == 5
 

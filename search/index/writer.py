@@ -24,6 +24,7 @@ from search.corpus import CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
 from search.index.columns import column
 from search.index.documents import indexed_hash, text_size, to_document
+from search.index.leads import store_lead_counts
 from search.index.lock import index_lock
 from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
 from search.index.store import create_index, open_index, remove_leftovers
@@ -133,6 +134,8 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
                 batch.commit(clear=rebuild)
                 _count_failures(batch.failures, held.hashes if held else {}, report)
                 remove_leftovers(index_dir)
+                with ix.reader() as reader:
+                    store_lead_counts(index_dir, reader)
         except BaseException:
             batch.cancel()
             raise

@@ -57,11 +57,11 @@ class _Generation:
     years, deciding bodies, kinds, classifications), the cached term scores and what feedback keeps
     of the bulletins' leads."""
 
-    def __init__(self, searcher: Searcher, weights: Weights) -> None:
+    def __init__(self, index_dir: Path, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
         self.fields = BulletinFields(reader, self.terms.live)
-        self.lead_stats = LeadStats(reader)
+        self.lead_stats = LeadStats(index_dir, reader)
         self.overview: Overview | None = None  # made on first use: only the start page asks
 
 
@@ -235,7 +235,7 @@ class BulletinSearch:
         with self._lock:
             shared = self._generations.get(self._local.generation)
             if shared is None:
-                shared = _Generation(searcher, self.weights)
+                shared = _Generation(self.index_dir, searcher, self.weights)
                 # Older generations go: a thread still on one builds its own until it renews.
                 self._generations = {self._local.generation: shared}
         if self._local.leads is None:

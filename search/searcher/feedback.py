@@ -17,8 +17,8 @@ related results too when there are few matches: on the city known-item set MRR@1
 (4 queries better, 1 worse), on the dev set nDCG@10 0.574 → 0.573 (1 better, 8 worse).
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
-segment of the index: so their idf over the leads (counted once per index generation) first picks
-the CANDIDATES likeliest to weigh most, and only those are looked up.
+segment of the index: so their idf over the leads (counted once per segment, search.index.leads)
+first picks the CANDIDATES likeliest to weigh most, and only those are looked up.
 
 The numbers were chosen on the dev set with benchmarks/relevance.py (nDCG@10 0.554 → 0.569). Each
 of them set to a neighbouring value (10 or 20 hits, 5 to 20 lemmas, depth 30 or 100, 3 votes)
@@ -30,10 +30,12 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from whoosh.reading import IndexReader
 
 from search.index.columns import column
+from search.index.leads import LeadCounts
 
 FEEDBACK_DOCS = 15
 MIN_VOTES = 2
@@ -45,13 +47,13 @@ Ranked = list[tuple[int, float]]
 
 
 class LeadStats:
-    """What feedback keeps for one generation of the index: in how many bulletins' leads each lemma
-    stands, and in how many bodies each lemma weighed so far stands (shared by the threads)."""
+    """What feedback keeps for one generation of the index in `index_dir`: in how many bulletins'
+    leads each lemma stands, and in how many bodies each lemma weighed so far stands (shared by the
+    threads)."""
 
-    def __init__(self, reader: IndexReader) -> None:
-        leads = column(reader, "lead")
+    def __init__(self, index_dir: Path, reader: IndexReader) -> None:
         self.count = reader.doc_count()
-        self.in_leads = Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
+        self.in_leads = LeadCounts(index_dir, reader)
         self.in_bodies: dict[str, int] = {}
 
 

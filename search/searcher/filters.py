@@ -11,7 +11,7 @@ from itertools import product
 
 from whoosh.reading import IndexReader
 
-from search.index.columns import column, column_values
+from search.index.columns import column_values
 from search.searcher.query import FILTER_FIELDS, DateRange, FieldFilter
 
 # The facets a search counts, in the order they are shown.
@@ -23,15 +23,14 @@ class BulletinFields:
     (lowercased, as filters compare them), with the name as most bulletins write it."""
 
     def __init__(self, reader: IndexReader, live: Iterable[int]) -> None:
-        live = list(live)
-        years, dates = column(reader, "year"), column(reader, "date", translate=True)
-        self.years = {docnum: years[docnum] for docnum in live}
-        self.dates = {docnum: dates[docnum].date() for docnum in live}
+        live = set(live)
+        self.years = column_values(reader, "year", live)
+        self.dates = {docnum: moment.date() for docnum, moment in column_values(reader, "date", live).items()}
         self.values: dict[str, dict[int, str]] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.holders: dict[str, dict[str, set[int]]] = {}
         for field in FILTER_FIELDS:
-            written = {docnum: name for docnum, name in column_values(reader, field).items() if docnum in self.dates}
+            written = column_values(reader, field, live)
             self.values[field] = {docnum: name.lower() for docnum, name in written.items()}
             spellings: dict[str, Counter] = defaultdict(Counter)
             holders: dict[str, set[int]] = defaultdict(set)

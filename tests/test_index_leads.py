@@ -1,0 +1,76 @@
+"""The lead counts stored beside each segment: the same counts as the lead column gives, through
+updates, deletions and rebuilds, and without the files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from search.index.leads import SUFFIX, LeadCounts
+from search.index.store import open_index
+from search.index.writer import update_index
+
+from conftest import generate_bulletins
+
+NEW = ("date 2025-03\nKaupunginhallitus hyväksyi ilmastotyön kokeilun. Ilmastotyön kokeilu alkaa "
+       "keväällä, ja sen tuloksista raportoidaan elinkeinojaostolle.\n")
+LEMMAS = ("kokeilu", "kaupunginhallitus", "yritys", "hautomo", "elinkeinojaosto", "innovaatio", "ilmasto")
+
+
+def counted(index_dir: Path) -> Counter:
+    """The lead counts of the live bulletins, read from the lead column of every one."""
+    with open_index(index_dir).reader() as reader:
+        leads = reader.column_reader("lead")
+        return Counter(lemma for docnum in reader.all_doc_ids() for lemma in leads[docnum].decode("utf-8").split())
+
+
+def stored(index_dir: Path) -> Counter:
+    """The lead counts as LeadCounts gives them, for every lemma of a lead and a few more."""
+    lemmas = set(counted(index_dir)) | set(LEMMAS)
+    with open_index(index_dir).reader() as reader:
+        counts = LeadCounts(index_dir, reader)
+        return +Counter({lemma: counts[lemma] for lemma in lemmas})
+
+
+def segment_ids(index_dir: Path) -> set[str]:
+    with open_index(index_dir).reader() as reader:
+        return {segment.segment().segment_id() for segment, _ in reader.leaf_readers()}
+
+
+def test_every_segment_has_its_counts_and_they_match_the_leads_through_updates_and_deletions(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    generate_bulletins(corpus_dir / "first.jsonl", 40)
+    update_index(corpus_dir, index_dir, procs=1)
+    first = corpus_dir / "first.jsonl"
+    first.write_text("".join(first.read_text(encoding="utf-8").splitlines(keepends=True)[:10]), encoding="utf-8")
+    (corpus_dir / "uusi.txt").write_text(NEW, encoding="utf-8")
+    report = update_index(corpus_dir, index_dir, procs=1)
+    assert report.deleted == 30 and report.added == 1  # the second commit deletes from the first segment
+    files = {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")}
+    assert files == segment_ids(index_dir) and len(files) >= 2
+    expected = counted(index_dir)
+    assert expected["kokeilu"] > 0
+    assert expected["ilmastotyö"] == 1
+    assert stored(index_dir) == +expected
+
+
+def test_without_the_files_the_segments_are_counted_from_their_leads(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir, procs=1)
+    generate_bulletins(corpus_dir / "more.jsonl", 30)
+    update_index(corpus_dir, index_dir, procs=1)
+    for number, path in enumerate(sorted(index_dir.glob(f"*{SUFFIX}"))):
+        if number % 2:
+            path.unlink()
+        else:
+            path.write_text("{not json", encoding="utf-8")
+    assert stored(index_dir) == +counted(index_dir)
+
+
+def test_the_files_go_with_their_segments_on_a_rebuild(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir, procs=1)
+    before = segment_ids(index_dir)
+    update_index(corpus_dir, index_dir, rebuild=True, procs=1)
+    after = {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")}
+    assert after == segment_ids(index_dir) and not after & before
