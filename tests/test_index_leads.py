@@ -65,6 +65,8 @@ def test_without_the_files_the_segments_are_counted_from_their_leads(corpus_dir,
         else:
             path.write_text("{not json", encoding="utf-8")
     assert stored(index_dir) == +counted(index_dir)
+    update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the missing files are written
+    assert {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")} == segment_ids(index_dir)
 
 
 def test_the_files_go_with_their_segments_on_a_rebuild(corpus_dir, tmp_path):

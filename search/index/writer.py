@@ -134,11 +134,11 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
                 batch.commit(clear=rebuild)
                 _count_failures(batch.failures, held.hashes if held else {}, report)
                 remove_leftovers(index_dir)
-                with ix.reader() as reader:
-                    store_lead_counts(index_dir, reader)
         except BaseException:
             batch.cancel()
             raise
+        with ix.reader() as reader:  # also for the segments of a run killed after its commit
+            store_lead_counts(index_dir, reader)
     return report
 
 
