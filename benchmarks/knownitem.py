@@ -28,7 +28,7 @@ from whoosh.filedb.filestore import RamStorage  # noqa: E402
 
 from benchmarks import devset  # noqa: E402
 from benchmarks.measures import DEPTH, per_query, print_changes, print_header, print_row  # noqa: E402
-from benchmarks.relevance import Answerer, ours  # noqa: E402
+from benchmarks.relevance import Answerer, ours, snowball  # noqa: E402
 from benchmarks.revision import Answer, answers  # noqa: E402
 from search.corpus import Bulletin, read_file  # noqa: E402
 from search.corpus.ahjo import AGENDA_ITEM, DECISION  # noqa: E402
@@ -66,15 +66,7 @@ def baseline(bulletins: list[Bulletin]) -> Answerer:
     with ix.writer() as writer:
         for bulletin in bulletins:
             writer.add_document(id=bulletin.id, text=bulletin.body)
-    searcher = ix.searcher()
-
-    def answer(queries: list[str]) -> list[Answer]:
-        found = []
-        for text in queries:
-            results = searcher.search(devset.baseline_query(ix, text), limit=DEPTH)
-            found.append(Answer([hit["id"] for hit in results], len(results), []))
-        return found
-    return answer
+    return snowball(ix)
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from whoosh.index import FileIndex  # noqa: E402
+
 from benchmarks import devset  # noqa: E402
 from benchmarks.measures import DEPTH, PerQuery, mean, per_query, print_changes, print_header, print_row  # noqa: E402
 from benchmarks.revision import Answer, answers  # noqa: E402
@@ -75,7 +77,11 @@ def _with(index_dir: Path, **weights: float) -> BulletinSearch:
 
 
 def baseline() -> Answerer:
-    ix = devset.baseline_index()
+    return snowball(devset.baseline_index())
+
+
+def snowball(ix: FileIndex) -> Answerer:
+    """The answers of a plain Whoosh index of Snowball stems (`text`), queried with OR."""
     searcher = ix.searcher()
 
     def answer(queries: list[str]) -> list[Answer]:
