@@ -11,6 +11,7 @@ import pytest
 
 from search.finnish import term_lists
 from search.index.store import open_index
+from search.index.summaries import IndexSummary
 from search.index.writer import update_index
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest
 from search.searcher.feedback import CANDIDATES, EXPANSION_TERMS, LeadStats, model
@@ -84,9 +85,9 @@ def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
 
 def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):
     with open_index(index_dir).searcher() as searcher:
-        stats = LeadStats(index_dir, searcher.reader())
+        stats = LeadStats(searcher.reader(), IndexSummary(index_dir, searcher.reader()))
     assert stats.count == len(BULLETINS)
-    assert stats.in_leads["kirjasto"] == 4 and stats.in_leads["pysäköinti"] == 1 and stats.in_leads["kokeilu"] == 5
+    assert stats.in_leads("kirjasto") == 4 and stats.in_leads("pysäköinti") == 1 and stats.in_leads("kokeilu") == 5
 
 
 def test_only_the_likeliest_lemmas_have_their_idf_looked_up():

@@ -45,6 +45,12 @@ def test_block_reading_gives_what_the_matcher_gives(searcher):
         assert expected and read_postings(reader, field, text).items() >= expected.items()
 
 
+def test_the_live_bulletins_are_those_the_reader_gives(searcher):
+    reader = searcher.reader()
+    assert reader.has_deletions() and 300 < reader.doc_count() < reader.doc_count_all()
+    assert TermScores(searcher, WEIGHTS.k1, WEIGHTS.b).live == frozenset(reader.all_doc_ids())
+
+
 def test_an_empty_index_has_no_postings(tmp_path):
     with create_index(tmp_path / "index").searcher() as empty:
         assert read_postings(empty.reader(), "body", "kokeilu") == {}

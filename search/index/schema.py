@@ -9,6 +9,9 @@ from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
 SCHEMA_VERSION = 9
 
+# The fields a search filters and facets by, each one name per bulletin (or none).
+FILTER_FIELDS = ("organ", "kind", "classification")
+
 
 def bulletin_schema() -> Schema:
     """Lemma fields with positions (title, body) serve scoring and phrases; `exact` (surface forms)

@@ -24,10 +24,10 @@ from search.corpus import CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
 from search.index.columns import column
 from search.index.documents import indexed_hash, text_size, to_document
-from search.index.leads import store_lead_counts
 from search.index.lock import index_lock
 from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
 from search.index.store import create_index, open_index, remove_leftovers
+from search.index.summaries import store_summaries
 
 # Worker processes pay off only for many bulletins; a few are written faster in this process.
 PARALLEL_FROM = 200
@@ -138,7 +138,7 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
             batch.cancel()
             raise
         with ix.reader() as reader:  # also for the segments of a run killed after its commit
-            store_lead_counts(index_dir, reader)
+            store_summaries(index_dir, reader)
     return report
 
 

@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 from search.errors import QueryError
 from search.finnish import STEM_MARK, analyze_word
 from search.index.store import open_index
+from search.index.summaries import IndexSummary
 from search.searcher.completions import LIMIT, Completion, complete
 from search.searcher.evaluate import Evaluator
 from search.searcher.expansion import expansion_lemmas, expansion_query, new_hits
@@ -60,8 +61,9 @@ class _Generation:
     def __init__(self, index_dir: Path, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
         reader = searcher.reader()
-        self.fields = BulletinFields(reader, self.terms.live)
-        self.lead_stats = LeadStats(index_dir, reader)
+        summary = IndexSummary(index_dir, reader)
+        self.fields = BulletinFields(summary, self.terms.live)
+        self.lead_stats = LeadStats(reader, summary)
         self.overview: Overview | None = None  # made on first use: only the start page asks
 
 

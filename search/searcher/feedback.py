@@ -17,7 +17,7 @@ related results too when there are few matches: on the city known-item set MRR@1
 (4 queries better, 1 worse), on the dev set nDCG@10 0.574 → 0.573 (1 better, 8 worse).
 
 Some 200 lemmas are shared by two leads, and the idf of each over the bodies costs a lookup in every
-segment of the index: so their idf over the leads (counted once per segment, search.index.leads)
+segment of the index: so their idf over the leads (counted once per segment, search.index.summaries)
 first picks the CANDIDATES likeliest to weigh most, and only those are looked up.
 
 The numbers were chosen on the dev set with benchmarks/relevance.py (nDCG@10 0.554 → 0.569). Each
@@ -30,12 +30,11 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from whoosh.reading import IndexReader
 
 from search.index.columns import column
-from search.index.leads import LeadCounts
+from search.index.summaries import IndexSummary
 
 FEEDBACK_DOCS = 15
 MIN_VOTES = 2
@@ -47,13 +46,13 @@ Ranked = list[tuple[int, float]]
 
 
 class LeadStats:
-    """What feedback keeps for one generation of the index in `index_dir`: in how many bulletins'
-    leads each lemma stands, and in how many bodies each lemma weighed so far stands (shared by the
-    threads)."""
+    """What feedback keeps for one generation of the index: in how many bulletins' leads each lemma
+    stands (from the segments' summaries), and in how many bodies each lemma weighed so far stands
+    (shared by the threads)."""
 
-    def __init__(self, index_dir: Path, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, summary: IndexSummary) -> None:
         self.count = reader.doc_count()
-        self.in_leads = LeadCounts(index_dir, reader)
+        self.in_leads = summary.in_leads
         self.in_bodies: dict[str, int] = {}
 
 
@@ -70,7 +69,7 @@ class Leads:
 
     def rough_idf(self, lemma: str) -> float:
         """BM25's idf of the lemma over the leads: quicker to know than `idf`."""
-        return bm25_idf(self._stats.count, self._stats.in_leads[lemma])
+        return bm25_idf(self._stats.count, self._stats.in_leads(lemma))
 
     def idf(self, lemma: str) -> float:
         """BM25's idf of the lemma over the bodies."""

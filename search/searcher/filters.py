@@ -1,5 +1,5 @@
 """What the index says of each bulletin besides its text (its date, year, deciding body, kind and
-classification), read once per index generation: the filters narrow a search by them, and the
+classification), gathered from the segments' summaries once per index generation: the filters narrow a search by them, and the
 facets count the matches by them."""
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from itertools import product
 
-from whoosh.reading import IndexReader
-
-from search.index.columns import column_values
+from search.index.summaries import IndexSummary
 from search.searcher.query import FILTER_FIELDS, DateRange, FieldFilter
 
 # The facets a search counts, in the order they are shown.
@@ -22,19 +20,27 @@ class BulletinFields:
     """The dates and years of the live bulletins, and the bulletins of each name a field holds
     (lowercased, as filters compare them), with the name as most bulletins write it."""
 
-    def __init__(self, reader: IndexReader, live: Iterable[int]) -> None:
+    def __init__(self, summary: IndexSummary, live: Iterable[int]) -> None:
         live = set(live)
-        self.years = column_values(reader, "year", live)
-        self.dates = {docnum: moment.date() for docnum, moment in column_values(reader, "date", live).items()}
+        self.years: dict[int, int] = {}
+        self.dates: dict[int, date] = {}
+        written: dict[str, dict[int, str]] = {field: {} for field in FILTER_FIELDS}
+        for base, segment in summary.segments:
+            for docnum, ordinal in enumerate(segment.dates, base):
+                if docnum in live:
+                    self.dates[docnum] = day = date.fromordinal(ordinal)
+                    self.years[docnum] = day.year
+            for field in FILTER_FIELDS:
+                written[field].update((docnum, name) for docnum, name in enumerate(segment.fields[field], base)
+                                      if name and docnum in live)
         self.values: dict[str, dict[int, str]] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.holders: dict[str, dict[str, set[int]]] = {}
         for field in FILTER_FIELDS:
-            written = column_values(reader, field, live)
-            self.values[field] = {docnum: name.lower() for docnum, name in written.items()}
+            self.values[field] = {docnum: name.lower() for docnum, name in written[field].items()}
             spellings: dict[str, Counter] = defaultdict(Counter)
             holders: dict[str, set[int]] = defaultdict(set)
-            for docnum, name in written.items():
+            for docnum, name in written[field].items():
                 spellings[name.lower()][name] += 1
                 holders[name.lower()].add(docnum)
             self.names[field] = {value: counts.most_common(1)[0][0] for value, counts in spellings.items()}

@@ -136,7 +136,7 @@ class TermScores:
     length part of every scored field is worked out when made, not by the first query that needs it."""
 
     def __init__(self, searcher: Searcher, k1: float, b: float, size: int = 5000) -> None:
-        self.live = frozenset(searcher.reader().all_doc_ids())
+        self.live = _live(searcher.reader())
         self.size = size
         self._scores: OrderedDict[tuple[str, str], Scores] = OrderedDict()
         self._norms = {name: _norms(searcher, name, k1, b) for name, field in searcher.schema.items() if field.scorable}
@@ -179,3 +179,10 @@ def _norms(searcher: Searcher, field: str, k1: float, b: float) -> list[float]:
     average = searcher.avg_field_length(field) or 1
     by_byte = [k1 * ((1 - b) + b * (byte_to_length(byte) if byte else 0) / average) for byte in range(256)]
     return [by_byte[byte] for byte in length_bytes(searcher.reader(), field)]
+
+
+def _live(reader: IndexReader) -> frozenset[int]:
+    """The docnums of the live documents: a segment without deletions needs no look at each."""
+    return frozenset(docnum for segment, base in reader.leaf_readers()
+                     for docnum in (range(base, base + segment.doc_count_all()) if not segment.has_deletions()
+                                    else (base + docnum for docnum in segment.all_doc_ids())))

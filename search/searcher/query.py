@@ -31,12 +31,12 @@ from datetime import date
 
 from search.errors import QueryError
 from search.finnish import analyze_word, words
+from search.index.schema import FILTER_FIELDS
 from search.searcher.results import MAX_QUERY_CHARS
 
 MIN_PREFIX = 2
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
-FILTER_FIELDS = ("organ", "kind", "classification")
 # A diary number: the year and six digits, after the city's code or not (HEL 2021-009631, 2021-009631)
 _CASE = r"(?P<case>(?:(?P<code>[^\W\d_]{2,5})[ -])?(?P<number>\d{4}-\d{6}))(?![\w-])"
 _FIELDS = "|".join(("title", "date", *FILTER_FIELDS))

@@ -1,17 +1,20 @@
-"""The lead counts stored beside each segment: the same counts as the lead column gives, through
-updates, deletions and rebuilds, and without the files."""
+"""The summaries stored beside each segment: the same dates, filter names and lead counts as the
+columns give, through updates, deletions and rebuilds, and without the files."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
-from search.index.leads import SUFFIX, LeadCounts
 from search.index.store import open_index
+from search.index.summaries import SUFFIX, IndexSummary
 from search.index.writer import update_index
 
 from conftest import generate_bulletins
 
+AHJO = Path(__file__).parent / "fixtures" / "ahjo"  # real responses of Helsinki's Ahjo API
 NEW = ("date 2025-03\nKaupunginhallitus hyväksyi ilmastotyön kokeilun. Ilmastotyön kokeilu alkaa "
        "keväällä, ja sen tuloksista raportoidaan elinkeinojaostolle.\n")
 LEMMAS = ("kokeilu", "kaupunginhallitus", "yritys", "hautomo", "elinkeinojaosto", "innovaatio", "ilmasto")
@@ -25,11 +28,21 @@ def counted(index_dir: Path) -> Counter:
 
 
 def stored(index_dir: Path) -> Counter:
-    """The lead counts as LeadCounts gives them, for every lemma of a lead and a few more."""
+    """The lead counts as the summaries give them, for every lemma of a lead and a few more."""
     lemmas = set(counted(index_dir)) | set(LEMMAS)
     with open_index(index_dir).reader() as reader:
-        counts = LeadCounts(index_dir, reader)
-        return +Counter({lemma: counts[lemma] for lemma in lemmas})
+        summary = IndexSummary(index_dir, reader)
+        return +Counter({lemma: summary.in_leads(lemma) for lemma in lemmas})
+
+
+def summed_up(index_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Bulletin id → its date, deciding body and kind, as the summaries give them."""
+    with open_index(index_dir).reader() as reader:
+        ids = reader.column_reader("id")
+        return {ids[docnum]: (date.fromordinal(segment.dates[docnum - base]).isoformat(),
+                              segment.fields["organ"][docnum - base], segment.fields["kind"][docnum - base])
+                for base, segment in IndexSummary(index_dir, reader).segments
+                for docnum in range(base, base + len(segment.dates)) if not reader.is_deleted(docnum)}
 
 
 def segment_ids(index_dir: Path) -> set[str]:
@@ -76,3 +89,32 @@ def test_the_files_go_with_their_segments_on_a_rebuild(corpus_dir, tmp_path):
     update_index(corpus_dir, index_dir, rebuild=True, procs=1)
     after = {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")}
     assert after == segment_ids(index_dir) and not after & before
+
+
+def columns(index_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Bulletin id → its date, deciding body and kind, as each segment's columns give them (Whoosh's
+    column reader over several segments misreads a field that some segment has no column of)."""
+    found = {}
+    with open_index(index_dir).reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            ids, dates = segment.column_reader("id"), segment.column_reader("date", translate=True)
+            organs, kinds = ([segment.column_reader(field)[docnum] or "" if segment.has_column(field) else ""
+                              for docnum in range(segment.doc_count_all())] for field in ("organ", "kind"))
+            found.update((ids[docnum], (dates[docnum].date().isoformat(), organs[docnum], kinds[docnum]))
+                         for docnum in segment.all_doc_ids())
+    return found
+
+
+def test_the_dates_and_names_are_those_of_the_columns_with_the_files_or_without(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir, procs=1)
+    for response in AHJO.glob("*.json"):
+        shutil.copyfile(response, corpus_dir / response.name)
+    update_index(corpus_dir, index_dir, procs=1)
+    expected = columns(index_dir)
+    organs = {organ for _, organ, _ in expected.values()}
+    assert len(expected) > 10 and len(organs) > 2 and {kind for _, _, kind in expected.values()} >= {"decision", "agenda_item"}
+    assert summed_up(index_dir) == expected
+    for path in index_dir.glob(f"*{SUFFIX}"):
+        path.unlink()
+    assert summed_up(tmp_path.joinpath("index")) == expected

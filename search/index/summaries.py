@@ -1,0 +1,127 @@
+"""What every search reads of every bulletin, summed up per segment of the index: each bulletin's
+date and the names of its filter fields (deciding body, kind, classification), and in how many
+bulletins' leads each lemma stands (feedback's rough idf).
+
+A segment never changes once written (but for deletions), so its summary is made once: the writer
+stores it beside the segment when it commits (`<segment>.summary.json`, a file of the segment, which
+goes with it), and a process keeps the summaries by segment. A new generation then reads only its
+new segments, and a one-off search (the CLI's) reads no column and no lead. A segment without a
+readable file (a run killed between its commit and the writing) is summed up from its columns."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from whoosh.reading import IndexReader
+
+from search.index.schema import FILTER_FIELDS
+
+SUFFIX = ".summary.json"
+FORMAT = 1  # of the file: a file of another format is not read
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    """One segment's bulletins, by docnum within the segment (deleted ones too): their dates (as
+    ordinals, `date.toordinal`), the names of their filter fields ("" for none), and the lead counts."""
+
+    dates: list[int]
+    fields: dict[str, list[str]]
+    leads: dict[str, int]
+
+
+# (index folder, segment id) → the segment's summary, for the segments of the latest generation read
+_known: dict[tuple[str, str], SegmentSummary] = {}
+_lock = threading.Lock()
+
+
+def store_summaries(index_dir: Path, reader: IndexReader) -> None:
+    """Write the summary of each segment of `reader` that has none in `index_dir` yet. The index is
+    committed already: a file that cannot be written is left out, and readers sum up its segment."""
+    for segment, name, _ in _segments(reader):
+        path = index_dir / f"{name}{SUFFIX}"
+        if not path.exists():
+            temporary = path.with_suffix(".tmp")
+            try:
+                temporary.write_text(json.dumps({"format": FORMAT, **asdict(_summed_up(segment))}, ensure_ascii=False),
+                                     encoding="utf-8")
+                os.replace(temporary, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+
+
+class IndexSummary:
+    """The summaries of one generation's segments, each with the docnum of its first bulletin, and
+    the lead counts of its live bulletins."""
+
+    def __init__(self, index_dir: Path, reader: IndexReader) -> None:
+        folder = str(Path(index_dir).resolve())
+        found: dict[tuple[str, str], SegmentSummary] = {}
+        self.segments: list[tuple[int, SegmentSummary]] = []
+        self._deleted: Counter = Counter()
+        for segment, name, base in _segments(reader):
+            key = (folder, name)
+            with _lock:
+                summary = _known.get(key)
+            if summary is None:
+                summary = _read(Path(index_dir) / f"{name}{SUFFIX}", segment.doc_count_all()) or _summed_up(segment)
+            found[key] = summary
+            self.segments.append((base, summary))
+            if segment.has_deletions():
+                self._deleted.update(_lemmas(segment, set(range(segment.doc_count_all())) - set(segment.all_doc_ids())))
+        with _lock:  # the segments merged away are forgotten
+            for key in [key for key in _known if key[0] == folder and key not in found]:
+                del _known[key]
+            _known.update(found)
+
+    def in_leads(self, lemma: str) -> int:
+        """In how many live bulletins' leads the lemma stands."""
+        return sum(summary.leads.get(lemma, 0) for _, summary in self.segments) - self._deleted[lemma]
+
+
+def _segments(reader: IndexReader) -> Iterator[tuple[IndexReader, str, int]]:
+    """Each segment's reader, id and first docnum; none for an index without segments (whose reader
+    is no segment's)."""
+    for segment, base in reader.leaf_readers():
+        if segment.segment() is not None:
+            yield segment, segment.segment().segment_id(), base
+
+
+def _summed_up(segment: IndexReader) -> SegmentSummary:
+    """The summary of a segment, from its columns."""
+    count = segment.doc_count_all()
+    dates = segment.column_reader("date", translate=True) if count else []
+    fields = {field: [value or "" for value in segment.column_reader(field)] if segment.has_column(field) else [""] * count
+              for field in FILTER_FIELDS}
+    return SegmentSummary(dates=[dates[docnum].toordinal() for docnum in range(count)], fields=fields,
+                          leads=dict(Counter(_lemmas(segment, range(count)))))
+
+
+def _lemmas(segment: IndexReader, docnums: Iterable[int]) -> Iterator[str]:
+    """The lead lemmas of these bulletins of the segment, one after another."""
+    if segment.has_column("lead"):  # else no bulletin of the segment has a lead
+        column = segment.column_reader("lead")
+        for docnum in docnums:
+            yield from column[docnum].decode("utf-8").split()
+
+
+def _read(path: Path, count: int) -> SegmentSummary | None:
+    """The summary stored in `path` of a segment of `count` bulletins; None when there is none to
+    read: no file, a file that cannot be read, or one of another format or size."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = SegmentSummary(dates=data["dates"], fields=data["fields"], leads=data["leads"])
+        if data["format"] != FORMAT or len(summary.dates) != count or any(
+                len(summary.fields.get(field, ())) != count for field in FILTER_FIELDS):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return summary
