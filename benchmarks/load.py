@@ -36,10 +36,12 @@ MAX_REQUESTS_PER_CLIENT = 1_000_000  # a second bound besides the clock
 
 
 def start_server(index_dir: Path, threads: int, workers: int) -> tuple[subprocess.Popen, int]:
-    """`bulletins serve` on a free loopback port, and that port once the server answers."""
+    """`bulletins serve` on a free loopback port, and that port once the server answers. Its log
+    (waitress warns of every queued request under load) goes to benchmarks/out/load-server.log."""
     command = [sys.executable, "-c", "from search.cli import main; main()", "serve", "--host", HOST, "--port", "0",
                "--index", str(index_dir), "--threads", str(threads), "--workers", str(workers)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=devset.ROOT)
+    with (devset.OUT / "load-server.log").open("a", encoding="utf-8") as log:
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=devset.ROOT)
     line = server.stdout.readline() if server.stdout else ""
     port = re.search(r":(\d+) ", line)
     if not port:
