@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from search.corpus.bulletin import CASE, Bulletin, PartialDate, Problem, clean_text, normalize_case, normalize_id
-from search.corpus.files import max_bytes, open_regular, too_large
+from search.corpus.files import max_bytes, read_bounded, too_large
 from search.corpus.html import HtmlDocument, NotHtmlError
 from search.corpus.text import derive_title
-from search.errors import BulletinError
 
 LISTS = ("decisions", "meetings")
 # How much larger than the limit of one bulletin a whole response file may be.
@@ -52,19 +51,12 @@ class EntryError(ValueError):
 def read(path: Path, name: str, limit: int = max_bytes()) -> Iterator[Bulletin | Problem]:
     """Yield the bulletins of one saved API response, and a problem for every entry that cannot be read
     or whose bulletin is larger than `limit` bytes."""
+    content = read_bounded(path, name, RESPONSE_BULLETINS * limit, "API response")
+    if isinstance(content, Problem):
+        yield content
+        return
     try:
-        with open_regular(path) as file:
-            content = file.read(RESPONSE_BULLETINS * limit + 1)
-        if len(content) > RESPONSE_BULLETINS * limit:
-            yield Problem(f"{name}:1", too_large(len(content), RESPONSE_BULLETINS * limit, True, "API response"))
-            return
         data = json.loads(content.decode("utf-8-sig"))
-    except BulletinError as error:
-        yield Problem(f"{name}:1", str(error))
-        return
-    except OSError as error:
-        yield Problem(f"{name}:1", f"cannot read file: {error.strerror or error}")
-        return
     except RecursionError:
         yield Problem(f"{name}:1", "broken JSON (nested too deeply)")
         return

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from search.config import MAX_BULLETIN_MB
+from search.corpus.bulletin import Problem
 from search.errors import BulletinError
 
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
@@ -42,6 +43,22 @@ def _check_regular(status: os.stat_result, path: Path) -> None:
         kind = _KINDS.get(stat.S_IFMT(status.st_mode), "a special file")
         target = f" ({os.path.realpath(path)})" if path.is_symlink() else ""
         raise BulletinError(f"not a regular file but {kind}{target}: skipped")
+
+
+def read_bounded(path: Path, name: str, limit: int, what: str = "bulletin") -> bytes | Problem:
+    """The content of `path` (`name` in reports) if it is a regular file of at most `limit` bytes;
+    else the problem that keeps it from being read, as `what` is too large, or no file to read."""
+    try:
+        with open_regular(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(limit + 1) if size <= limit else b""  # read no more, even if it grows
+    except BulletinError as error:
+        return Problem(f"{name}:1", str(error))
+    except OSError as error:
+        return Problem(f"{name}:1", f"cannot read file: {error.strerror or error}")
+    if size > limit or len(data) > limit:
+        return Problem(f"{name}:1", too_large(max(size, len(data)), limit, what=what))
+    return data
 
 
 def too_large(size: int, limit: int, at_least: bool = False, what: str = "bulletin") -> str:

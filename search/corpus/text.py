@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from search.corpus.bulletin import Bulletin, PartialDate, Problem, clean_text, normalize_id
-from search.corpus.files import max_bytes, open_regular, too_large
-from search.errors import BulletinError
+from search.corpus.files import max_bytes, read_bounded
 
 # A title as long as the sources' own are (Helsinki's decisions: median 71 characters, 9 in 10 at most 116).
 TITLE_LENGTH = 150
@@ -37,18 +35,9 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
 def read(path: Path, name: str, limit: int = max_bytes()) -> Iterator[Bulletin | Problem]:
     """Yield the one bulletin of the file, or the problem that keeps it from being read (among them
     a file larger than `limit` bytes)."""
-    try:
-        with open_regular(path) as file:
-            size = os.fstat(file.fileno()).st_size
-            data = file.read(limit + 1) if size <= limit else b""  # read no more, even if it grows
-    except BulletinError as error:
-        yield Problem(f"{name}:1", str(error))
-        return
-    except OSError as error:
-        yield Problem(f"{name}:1", f"cannot read file: {error.strerror or error}")
-        return
-    if size > limit or len(data) > limit:
-        yield Problem(f"{name}:1", too_large(max(size, len(data)), limit))
+    data = read_bounded(path, name, limit)
+    if isinstance(data, Problem):
+        yield data
         return
     try:
         text = data.decode("utf-8")
