@@ -431,7 +431,6 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     Exit status, as grep's: 0 when something matches, 1 when nothing does (even if related results
     are listed), 2 on a bad query, a missing index or bad usage.
     """
-    from search.index.stats import bulletin_count
     from search.searcher import BulletinSearch
 
     index_path = config.index_dir(index)
@@ -442,9 +441,11 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
         click.echo(_json(result.to_dict()))
     else:
         _print_result(result, _colored(color))
-    if not result.total and bulletin_count(index_path) == 0:
-        click.echo(f"The index in {index_path} holds no bulletins: add bulletins to the corpus folder and run "
-                   "`bulletins index`.", err=True)
+    if not result.total:
+        from search.index.stats import bulletin_count  # only when nothing matched: is the index empty?
+        if bulletin_count(index_path) == 0:
+            click.echo(f"The index in {index_path} holds no bulletins: add bulletins to the corpus folder and run "
+                       "`bulletins index`.", err=True)
     sys.exit(FOUND if result.total else NOT_FOUND)
 
 

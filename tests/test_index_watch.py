@@ -79,7 +79,7 @@ def test_watch_skips_hostile_files_and_indexes_the_next_good_one(corpus_dir: Pat
         (corpus_dir / "iso.txt").write_text("date 2025-01 " + "Valtuusto päätti. " * 1000, encoding="utf-8")
         (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
         assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
-        assert watcher.status.state == "watching"
+        assert eventually(lambda: watcher.status.state == "watching")  # a late event may start one more update
     # each file is reported by the update that read it: the files may arrive in more than one
     reasons = {problem.source: problem.reason for report in reports for problem in report.problems}
     assert reasons["n.jsonl:1"] == "broken JSON (nested too deeply)"
@@ -130,7 +130,7 @@ def test_listeners_that_fail_do_not_stop_the_watching(corpus_dir: Path, tmp_path
         assert eventually(lambda: indexed_ids(index_dir) == SEED_IDS)
         (corpus_dir / "kirjasto.txt").write_text("date 2025-05 Kirjasto avautuu.", encoding="utf-8")
         assert eventually(lambda: "kirjasto" in indexed_ids(index_dir))
-        assert watcher.status.state == "watching"
+        assert eventually(lambda: watcher.status.state == "watching")  # a late event may start one more update
     assert watcher.status.state == "stopped"
 
 

@@ -51,6 +51,8 @@ Related = Literal["follow", "fallback"]
 
 # How many of a tier's best hits the proximity bonus may reorder.
 RERANK = 30
+# The stored fields a hit carries besides its title, date and snippet (a bulletin's page shows more).
+_HIT_FIELDS = ("organ", "url", "kind", "case", "classification", "lang")
 
 
 class _Generation:
@@ -132,7 +134,7 @@ class BulletinSearch:
         be understood."""
         started = time.perf_counter()
         view = self._view()
-        searched = request if request.verbatim else replace(request, query=without_unpaired_quote(request.query))
+        searched = _forgiven(request)
         corrections = ["quote"] if searched.query != request.query else []
         ranking = self._rank(view, searched)
         suggestion = suggest(searched.query, ranking.parsed, view.searcher.reader())
@@ -161,11 +163,11 @@ class BulletinSearch:
     def rank(self, request: SearchRequest) -> Ranking:
         """The search without its hits' text: which bulletins the page holds, the counts and the
         facets. Raise QueryError as `search` does."""
-        return self._rank(self._view(), request)
+        return self._rank(self._view(), _forgiven(request))
 
     def _rank(self, view: _View, request: SearchRequest) -> Ranking:
         _check(request)
-        parsed = parse_query(request.query if request.verbatim else without_unpaired_quote(request.query))
+        parsed = parse_query(request.query)
         asked = tuple(field_filter(field, value) for field, value in request.filters.items() if value)
         allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
                                              parsed.filters, asked)
@@ -333,7 +335,7 @@ class BulletinSearch:
         if topic is not None:
             return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=True,
                        snippet=snippet(body, topic.find(body)),
-                       **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification", "lang")})
+                       **{name: fields.get(name) for name in _HIT_FIELDS})
         start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
         text, found = body[start:], matcher.find(body[start:], parts=related)
         if not found and start:
@@ -344,7 +346,7 @@ class BulletinSearch:
         matches = explain(matcher.find(title, parts=related) + found) if explained else ()
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
                    snippet=snippet(text, found), matches=matches,
-                   **{name: fields.get(name) for name in ("organ", "url", "kind", "case", "classification", "lang")})
+                   **{name: fields.get(name) for name in _HIT_FIELDS})
 
 
 def _lemma_matcher(lemmas: tuple[str, ...]) -> QueryMatcher | None:
@@ -357,8 +359,12 @@ def _lemma_matcher(lemmas: tuple[str, ...]) -> QueryMatcher | None:
 
 def _stored(fields: dict) -> StoredBulletin:
     return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
-                          **{name: fields.get(name) for name in ("organ", "url", "source", "kind", "case", "classification",
-                                                                 "section", "lang")})
+                          **{name: fields.get(name) for name in (*_HIT_FIELDS, "source", "section")})
+
+
+def _forgiven(request: SearchRequest) -> SearchRequest:
+    """The request as searched: unless `verbatim`, without an unpaired quote mark."""
+    return request if request.verbatim else replace(request, query=without_unpaired_quote(request.query))
 
 
 def _check(request: SearchRequest) -> None:

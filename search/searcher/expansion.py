@@ -29,8 +29,6 @@ from whoosh import query as q
 from search.searcher.evaluate import Evaluator
 
 NEW_HITS = 100
-
-
 # A lemma in more of the bulletins than this says little of a topic, and reading where it stands
 # costs the most: it is left out (on the dev set, as good as keeping every lemma, and a tenth does
 # about as well).

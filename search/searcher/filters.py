@@ -1,6 +1,6 @@
-"""What the index says of each bulletin besides its text (its date, year, deciding body, kind and
-classification), gathered from the segments' summaries once per index generation: the filters narrow a search by them, and the
-facets count the matches by them."""
+"""What the index says of each bulletin besides its text (its date, deciding body, kind and
+classification), gathered from the segments' summaries once per index generation: the filters
+narrow a search by them, and the facets count the matches by them."""
 
 from __future__ import annotations
 
@@ -17,19 +17,17 @@ FACETS = ("year", "organ", "kind")
 
 
 class BulletinFields:
-    """The dates and years of the live bulletins, and the bulletins of each name a field holds
+    """The dates of the live bulletins, and the bulletins of each name a field holds
     (lowercased, as filters compare them), with the name as most bulletins write it."""
 
     def __init__(self, summary: IndexSummary, live: Iterable[int]) -> None:
         live = set(live)
-        self.years: dict[int, int] = {}
         self.dates: dict[int, date] = {}
         written: dict[str, dict[int, str]] = {field: {} for field in FILTER_FIELDS}
         for base, segment in summary.segments:
             for docnum, ordinal in enumerate(segment.dates, base):
                 if docnum in live:
-                    self.dates[docnum] = day = date.fromordinal(ordinal)
-                    self.years[docnum] = day.year
+                    self.dates[docnum] = date.fromordinal(ordinal)
             for field in FILTER_FIELDS:
                 written[field].update((docnum, name) for docnum, name in enumerate(segment.fields[field], base)
                                       if name and docnum in live)
@@ -55,7 +53,7 @@ class BulletinFields:
             return None
         first, last = dates.first or date.min, dates.last or date.max
         allowed = {docnum for docnum, day in self.dates.items()
-                   if first <= day <= last and (year is None or self.years[docnum] == year)}
+                   if first <= day <= last and (year is None or day.year == year)}
         for filters, field in product(filter_sets, FILTER_FIELDS):
             wanted = [test for test in filters if test.field == field and not test.negated]
             unwanted = [test for test in filters if test.field == field and test.negated]
@@ -72,11 +70,10 @@ class BulletinFields:
 
     def facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
         """How many of `docs` have each year (newest first), deciding body and kind (most first)."""
-        years = Counter(self.years[docnum] for docnum in docs)
+        years = Counter(self.dates[docnum].year for docnum in docs)
         found = {"year": {str(year): count for year, count in sorted(years.items(), reverse=True)}}
         for field in FACETS[1:]:
             values, names = self.values[field], self.names[field]
             counts = Counter(values[docnum] for docnum in docs if docnum in values)
             found[field] = {names[value]: count for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
         return found
-

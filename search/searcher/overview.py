@@ -42,7 +42,7 @@ class Overview:
 
 def overview(reader: IndexReader, fields: BulletinFields, updated: datetime) -> Overview:
     """The overview of the live bulletins that `fields` describe, as `reader` reads the index."""
-    years = fields.years.values()
+    years = [day.year for day in fields.dates.values()]
     counts = fields.facets(set(fields.dates))
     return Overview(bulletins=len(fields.dates), first_year=min(years, default=None), last_year=max(years, default=None),
                     updated=updated, organs=counts["organ"], kinds=counts["kind"],

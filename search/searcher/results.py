@@ -105,10 +105,10 @@ class Hit:
 class SearchResult:
     """The answer to a SearchRequest. `total` bulletins match, and the facets count them; the
     `related_total` related results hold only some of the query words (or, by relevance, words the
-    best matches share). The hits are matches, then
-    (by relevance, on the last page of matches) related results; or, when nothing matches, related
-    results alone. When the search changed the query (`corrections`: `quote`, an unpaired quote mark
-    dropped; `spelling`, nothing matched so the `suggestion` was searched), the hits are for `searched`."""
+    best matches share). The hits are matches, then (by relevance, on the last page of matches)
+    related results; or, when nothing matches, related results alone. When the search changed the
+    query (`corrections`: `quote`, an unpaired quote mark dropped; `spelling`, nothing matched so the
+    `suggestion` was searched), the hits are for `searched`."""
 
     request: SearchRequest
     total: int
