@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUNTIME_PACKAGES := libvoikko1 voikko-fi python3-venv
+RUNTIME_PACKAGES := libvoikko1 voikko-fi python3-venv xapian-tools
 TEST_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000

@@ -71,6 +71,20 @@ def main() -> None:
     check_voikko()
 
 
+def backend_option(command: Callable) -> Callable:
+    """The --backend option: which index backend, when the index folder does not tell."""
+    return click.option("--backend", type=click.Choice(("whoosh", "xapian")), envvar="BULLETINS_BACKEND",
+                        help="Index backend: whoosh (the default) or xapian (sharded, for corpora that outgrow one "
+                             "machine). Searching, the index folder tells which.  [env: BULLETINS_BACKEND]")(command)
+
+
+def shards_option(command: Callable) -> Callable:
+    """The --shards option of the commands that search: Xapian shards to search instead of --index."""
+    return click.option("--shards", metavar="LIST", envvar="BULLETINS_SHARDS",
+                        help="Search these Xapian shards instead of --index: comma-separated folders or host:port of "
+                             "xapian-tcpsrv servers (see `bulletins shard serve`).  [env: BULLETINS_SHARDS]")(command)
+
+
 def max_bulletin_option(command: Callable) -> Callable:
     """The --max-bulletin-mb option: bulletins larger than this are skipped."""
     return click.option("--max-bulletin-mb", "max_mb", default=MAX_BULLETIN_MB, show_default=True,
@@ -86,8 +100,13 @@ def max_bulletin_option(command: Callable) -> Callable:
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 @click.option("--rebuild", is_flag=True, help="Build the index from scratch instead of updating it.")
 @click.option("--strict", is_flag=True, help="Exit with status 3 if any bulletin was skipped.")
+@backend_option
+@click.option("--shards", type=click.IntRange(1, 1024), metavar="N",
+              help="With --backend xapian: write N shard databases, each bulletin to the shard its id hashes to "
+                   "(another N rebuilds).  [default: as the index has, or 1]")
 @max_bulletin_option
-def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool, max_mb: float) -> None:
+def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict: bool, backend: str | None,
+                  shards: int | None, max_mb: float) -> None:
     """Update the index from the corpus: add new bulletins, re-index changed ones, delete removed ones.
 
     A bulletin that cannot be read, or is larger than --max-bulletin-mb, is skipped and reported on
@@ -98,12 +117,12 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
     Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
     index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
     """
+    from search.backends import update_index
     from search.corpus.files import max_bytes
     from search.index.progress import progress_for
-    from search.index.writer import update_index
 
     corpus_path, index_path = config.corpus_dir(corpus), config.index_dir(index)
-    report = update_index(corpus_path, index_path, rebuild=rebuild, progress=progress_for(corpus_path),
+    report = update_index(corpus_path, index_path, backend, shards, rebuild=rebuild, progress=progress_for(corpus_path),
                           limit=max_bytes(max_mb))
     for problem in report.problems:
         click.echo(printable(str(problem)), err=True)
@@ -116,11 +135,21 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-def stats_command(index: Path | None, as_json: bool) -> None:
+@shards_option
+def stats_command(index: Path | None, as_json: bool, shards: str | None) -> None:
     """Show what the index holds: bulletins, date range, size on disk, vocabulary, last update."""
-    from search.index.stats import index_stats
+    from search.backends import shard_list
+    from search.xapian.layout import is_xapian_index
 
-    stats = index_stats(config.index_dir(index))
+    index_path, shard_names = config.index_dir(index), shard_list(shards)
+    if shard_names or is_xapian_index(index_path):
+        from search.xapian.stats import index_stats as xapian_stats
+
+        stats = xapian_stats(None if shard_names else index_path, shard_names)
+    else:
+        from search.index.stats import index_stats
+
+        stats = index_stats(index_path)
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
     else:
@@ -273,10 +302,11 @@ def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> Non
 @click.option("--trusted-proxy-headers", envvar="BULLETINS_TRUSTED_PROXY_HEADERS", metavar="HEADERS",
               help="The headers of the trusted proxy to believe, separated by spaces.  [default: x-forwarded-for "
                    "x-forwarded-host x-forwarded-proto x-forwarded-port; env: BULLETINS_TRUSTED_PROXY_HEADERS]")
+@shards_option
 @max_bulletin_option
 def serve_command(host: str, port: int, index: Path | None, corpus: Path | None, watch: bool, workers: int,
                   threads: int, fetch_every: float | None, base_url: str | None, trusted_proxy: str | None,
-                  trusted_proxy_headers: str | None, max_mb: float) -> None:
+                  trusted_proxy_headers: str | None, shards: str | None, max_mb: float) -> None:
     """Serve the search page, the bulletin pages, the JSON API (/api) and the Atom feeds.
 
     Runs the waitress WSGI server until Ctrl+C, in one process per core by default. The server reads
@@ -299,8 +329,15 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
     watcher = CorpusWatcher(corpus_path, index_path, on_update=_show_update, on_error=_show_error,
                             limit=max_bytes(max_mb))
 
+    from search.backends import shard_list
+
+    shard_names = shard_list(shards)
+    if shard_names and watch:
+        raise click.UsageError("--watch keeps a local index current: it cannot go with --shards")
+
     def make_app():
-        return create_app({"INDEX_DIR": index_path, "BASE_URL": base_url}, watcher if watch else None)
+        return create_app({"INDEX_DIR": index_path, "BASE_URL": base_url, "SHARDS": shard_names},
+                          watcher if watch else None)
 
     try:
         app = make_app()
@@ -320,8 +357,9 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
             open_search(app)
         except BulletinsError as error:
             click.echo(f"Warning: {error}; until then searches answer 503.", err=True)
+    serving_what = ", ".join(shard_names) or index_path
     for url in addresses(sockets):
-        click.echo(f"Serving {index_path} on {url} with {_count(workers, 'process', 'processes')} (Ctrl+C stops)")
+        click.echo(f"Serving {serving_what} on {url} with {_count(workers, 'process', 'processes')} (Ctrl+C stops)")
     if workers == 1:
         serving = make_server(app, sockets, threads, proxy)
     else:  # forked before the watcher's and fetcher's threads start
@@ -336,6 +374,39 @@ def serve_command(host: str, port: int, index: Path | None, corpus: Path | None,
         if settings:
             click.echo(f"Fetching from {settings.api} into {corpus_path} every {fetch_every:g} s")
         run(serving)
+
+
+@main.group("shard")
+def shard_group() -> None:
+    """Serve the shards of a Xapian index to searches on other machines."""
+
+
+@shard_group.command("serve")
+@click.argument("number", type=click.IntRange(0))
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the Xapian index.  [default: $BULLETINS_INDEX or ./index]")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", required=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def shard_serve_command(number: int, index: Path | None, host: str, port: int) -> None:
+    """Serve shard NUMBER (0, 1, …) of the Xapian index with xapian-tcpsrv, read-only, until stopped.
+
+    Searches reach it as HOST:PORT in --shards or $BULLETINS_SHARDS. A rebuild of the index (another
+    shard count, or --rebuild) writes new shard folders: serve them again afterwards.
+    """
+    import shutil
+
+    from search.xapian.layout import local_shards
+
+    index_path = config.index_dir(index)
+    folders = local_shards(index_path)
+    if number >= len(folders):
+        raise click.BadParameter(f"the index in {index_path} has {len(folders)} shards: 0 to {len(folders) - 1}",
+                                 param_hint="NUMBER")
+    server = shutil.which("xapian-tcpsrv")
+    if server is None:
+        raise click.ClickException("xapian-tcpsrv is not installed: apt-get install xapian-tools")
+    click.echo(f"Serving shard {number} ({folders[number]}) on {host}:{port} (Ctrl+C stops)")
+    os.execv(server, [server, "--interface", host, "--port", str(port), folders[number]])
 
 
 def _day(last: bool):
@@ -382,10 +453,11 @@ def _colored(choice: str) -> bool | None:
 @_COLOR
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
+@shards_option
 def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, date_from: date | None,
                    date_to: date | None, year: int | None, organ: str | None, kind: str | None,
                    classification: str | None, verbatim: bool, as_json: bool, explain: bool, color: str,
-                   index: Path | None) -> None:
+                   index: Path | None, shards: str | None) -> None:
     """Search the bulletins. A bulletin matches when it holds every word, in any inflection or
     inside a longer compound; matches are listed and counted. Bulletins that hold only some of the
     words (or, by relevance, words the best matches share) are related results: listed when
@@ -431,10 +503,10 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     Exit status, as grep's: 0 when something matches, 1 when nothing does (even if related results
     are listed), 2 on a bad query, a missing index or bad usage.
     """
-    from search.searcher import BulletinSearch
+    from search.backends import open_search, shard_list
 
-    index_path = config.index_dir(index)
-    result = BulletinSearch(index_path).search(SearchRequest(
+    index_path, shard_names = config.index_dir(index), shard_list(shards)
+    result = open_search(index_path, shards=shard_names).search(SearchRequest(
         " ".join(query), date_from=date_from, date_to=date_to, year=year, organ=organ, kind=kind,
         classification=classification, sort=sort, page=page, page_size=limit, explain=explain, verbatim=verbatim))
     if as_json:
@@ -442,8 +514,8 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     else:
         _print_result(result, _colored(color))
     if not result.total:
-        from search.index.stats import bulletin_count  # only when nothing matched: is the index empty?
-        if bulletin_count(index_path) == 0:
+        from search.backends import bulletin_count  # only when nothing matched: is the index empty?
+        if bulletin_count(index_path, shards=shard_names) == 0:
             click.echo(f"The index in {index_path} holds no bulletins: add bulletins to the corpus folder and run "
                        "`bulletins index`.", err=True)
     sys.exit(FOUND if result.total else NOT_FOUND)
@@ -509,7 +581,9 @@ def _count(number: int, one: str, many: str) -> str:
 @_COLOR
 @click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the index.  [default: $BULLETINS_INDEX or ./index]")
-def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str, index: Path | None) -> None:
+@shards_option
+def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str, index: Path | None,
+                 shards: str | None) -> None:
     """Show one bulletin (its id is in the search's output): its title, date, deciding body, case and
     whole text, with the matches of --query highlighted, through a pager ($PAGER, else less) on a
     terminal.
@@ -517,10 +591,10 @@ def show_command(bulletin_id: str, query: str | None, as_json: bool, color: str,
     Exit status: 0 when the bulletin is shown, 1 when no bulletin has the id, 2 on an error or bad
     usage.
     """
+    from search.backends import open_search, shard_list
     from search.headings import HEADING_MARKS
-    from search.searcher import BulletinSearch
 
-    searcher = BulletinSearch(config.index_dir(index))
+    searcher = open_search(config.index_dir(index), shards=shard_list(shards))
     bulletin = searcher.bulletin(bulletin_id)
     if bulletin is None:
         click.echo(f"No bulletin has the id {printable(repr(bulletin_id))}.", err=True)

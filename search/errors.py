@@ -33,3 +33,11 @@ class IndexLockedError(BulletinsError):
 
 class FetchError(BulletinsError):
     """An API to fetch bulletins from cannot be reached or answers what we cannot use."""
+
+
+class ShardUnavailableError(BulletinsError):
+    """A shard of a sharded index cannot be reached or read; `shard` names it."""
+
+    def __init__(self, shard: str, reason: str) -> None:
+        super().__init__(f"shard {shard} of the index cannot be reached: {reason}")
+        self.shard = shard

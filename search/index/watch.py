@@ -26,9 +26,10 @@ from typing import Literal
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from search.backends import update_index
 from search.corpus import is_bulletin_file, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError
-from search.index.writer import IndexReport, update_index
+from search.index.writer import IndexReport
 
 QUIET = 0.3  # seconds without events before an update starts
 LATEST = 1.0  # seconds after the first event when an update starts even if events go on

@@ -20,7 +20,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError, SegmentWriter
 
-from search.corpus import CorpusReader, Problem, max_bytes
+from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
 from search.index.columns import column
 from search.index.documents import indexed_hash, text_size, to_document
@@ -121,12 +121,12 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
         batch = _Batch(ix, procs)
         try:
             try:
-                _compare(CorpusReader(corpus_dir, limit, held.files if held else None), held, batch, report, progress)
-            except _HeldElsewhere:  # the bulletins moved between files: compare the whole corpus
+                compare_corpus(CorpusReader(corpus_dir, limit, held.files if held else None), held, batch, report, progress)
+            except HeldElsewhere:  # the bulletins moved between files: compare the whole corpus
                 batch.cancel()
                 held.close()
                 held, report, batch = _Held(ix, None), IndexReport(), _Batch(ix, procs)
-                _compare(CorpusReader(corpus_dir, limit), held, batch, report, progress)
+                compare_corpus(CorpusReader(corpus_dir, limit), held, batch, report, progress)
             finally:
                 if held:
                     held.close()
@@ -142,7 +142,7 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
     return report
 
 
-class _HeldElsewhere(Exception):
+class HeldElsewhere(Exception):
     """A bulletin of the files read is in the index from another file."""
 
 
@@ -162,12 +162,12 @@ class _Held:
         self._searcher: Searcher | None = None
 
     def check_new(self, bulletin_id: str) -> None:
-        """Raise _HeldElsewhere if a bulletin that the files read hold, and that they did not hold
+        """Raise HeldElsewhere if a bulletin that the files read hold, and that they did not hold
         before, is in the index (from another file)."""
         if self.files is not None:
             self._searcher = self._searcher or self._ix.searcher()
             if self._searcher.document_number(id=bulletin_id) is not None:
-                raise _HeldElsewhere(bulletin_id)
+                raise HeldElsewhere(bulletin_id)
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -197,8 +197,30 @@ def stored_hashes(ix: FileIndex) -> dict[str, str]:
     return _Held(ix, None).hashes
 
 
-def _compare(corpus: CorpusReader, held: _Held | None, batch: _Batch, report: IndexReport,
-             progress: Progress | None) -> None:
+class Held(Protocol):
+    """What an index holds of the bulletins compared: their content hashes by id (of those read from
+    `files`, or of all when None), and how many bulletins it holds in all."""
+
+    files: list[str] | None
+    hashes: dict[str, str]
+    count: int
+
+    def check_new(self, bulletin_id: str) -> None:
+        """Raise HeldElsewhere if a bulletin new to `files` is in the index from another file."""
+
+
+class Batch(Protocol):
+    """The changes of one run, as an index backend writes them."""
+
+    def add(self, bulletin: Bulletin, file: str) -> None:
+        """Add `bulletin`, read from the corpus's `file`."""
+
+    def delete(self, bulletin_id: str) -> None:
+        """Delete the indexed bulletin `bulletin_id` (its old version, if it is also added)."""
+
+
+def compare_corpus(corpus: CorpusReader, held: Held | None, batch: Batch, report: IndexReport,
+                   progress: Progress | None) -> None:
     """Read the corpus into `batch`: new and changed bulletins to add, the old versions of changed
     and removed ones to delete. Count it all in `report` (the bulletins of the files not read as
     unchanged)."""
@@ -217,7 +239,7 @@ def _compare(corpus: CorpusReader, held: _Held | None, batch: _Batch, report: In
             else:
                 report.updated += 1
                 batch.delete(bulletin.id)
-            batch.add(to_document(bulletin, corpus.file))
+            batch.add(bulletin, corpus.file)
         if progress:
             progress.advance(1)
     for bulletin_id in stored.keys() - seen:
@@ -244,7 +266,8 @@ class _Batch:
         self.workers: SegmentWorkers | None = None
         self.writer: SegmentWriter | None = None
 
-    def add(self, document: dict[str, Any]) -> None:
+    def add(self, bulletin: Bulletin, file: str) -> None:
+        document = to_document(bulletin, file)
         if self.workers is not None:
             self.workers.add(document)
         elif self.writer is not None:

@@ -9,11 +9,9 @@ import re
 from dataclasses import dataclass
 from os.path import commonprefix
 
-from whoosh.reading import IndexReader
-
 from search.finnish import STEM_MARK, analyze_word, surface
-from search.searcher.filters import BulletinFields
 from search.searcher.query import FILTER_FIELDS
+from search.searcher.vocabulary import FieldNames, Vocabulary
 
 # Fewer letters than this complete nothing: too many words begin so to choose from.
 MIN_CHARS = 2
@@ -42,7 +40,7 @@ class Completion:
         return {"query": self.query, "word": self.word, "bulletins": self.bulletins}
 
 
-def complete(text: str, reader: IndexReader, fields: BulletinFields, limit: int = LIMIT) -> tuple[Completion, ...]:
+def complete(text: str, reader: Vocabulary, fields: FieldNames, limit: int = LIMIT) -> tuple[Completion, ...]:
     """The completions of `text`'s last word or filter name, most bulletins first; none when the
     text ends in a space or its last word is shorter than MIN_CHARS."""
     found = _FILTER.search(text)
@@ -57,7 +55,7 @@ def complete(text: str, reader: IndexReader, fields: BulletinFields, limit: int 
     return tuple(Completion(head + word, word, count) for word, count in _words(found["word"], reader, limit))
 
 
-def _words(typed: str, reader: IndexReader, limit: int) -> list[tuple[str, int]]:
+def _words(typed: str, reader: Vocabulary, limit: int) -> list[tuple[str, int]]:
     """The base forms of the indexed words that begin with `typed`, with how many bulletins hold
     each in any inflection, most first (then alphabetically)."""
     prefix = surface(typed)
@@ -75,7 +73,7 @@ def _words(typed: str, reader: IndexReader, limit: int) -> list[tuple[str, int]]
     return [(written[lemma], counts[lemma]) for lemma in best]
 
 
-def _base_form(form: str, prefix: str, lemmas: tuple[str, ...], reader: IndexReader) -> str:
+def _base_form(form: str, prefix: str, lemmas: tuple[str, ...], reader: Vocabulary) -> str:
     """The reading of `form` to offer: one that begins as typed if any does, then the one most
     bulletins hold, then the one closest to the written form (kaupunginhallitus, not the
     kaupunkihallitus that its parts in base form make)."""
@@ -96,15 +94,15 @@ def _hyphened(lemma: str, form: str) -> str:
     return head + lemma[len(head) - head.count("-"):]
 
 
-def _bulletins(lemma: str, reader: IndexReader) -> int:
+def _bulletins(lemma: str, reader: Vocabulary) -> int:
     """How many bulletins hold the word in any inflection (in the title or the text)."""
     return max(reader.doc_frequency("body", lemma), reader.doc_frequency("title", lemma))
 
 
-def _names(head: str, typed: str, fields: BulletinFields, field: str, limit: int) -> tuple[Completion, ...]:
+def _names(head: str, typed: str, fields: FieldNames, field: str, limit: int) -> tuple[Completion, ...]:
     """The names of `field` in which a word begins with `typed` (any case), most bulletins first."""
     typed = " ".join(typed.lower().split())
-    counts = {value: len(holders) for value, holders in fields.holders[field].items()
+    counts = {value: count for value, count in fields.name_counts(field).items()
               if value.startswith(typed) or f" {typed}" in value}
     best = sorted(counts, key=lambda value: (-counts[value], value))[:limit]
     names = fields.names[field]

@@ -28,31 +28,28 @@ from whoosh import query as q
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from search.errors import QueryError
-from search.finnish import STEM_MARK, analyze_word
+from search.finnish import analyze_word
 from search.index.store import open_index
 from search.index.summaries import IndexSummary
 from search.searcher.completions import LIMIT, Completion, complete
 from search.searcher.evaluate import Evaluator
 from search.searcher.expansion import expansion_lemmas, expansion_query, new_hits
-from search.searcher.explain import explain
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, feedback_model, rerank_tiers
 from search.searcher.filters import BulletinFields
+from search.searcher.hits import check_request, forgiven, lemma_matcher, make_hit, stored_bulletin
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, overview
 from search.searcher.postings import Scores, TermScores
-from search.searcher.query import DateRange, ParsedQuery, Term, Word, field_filter, parse_query, without_unpaired_quote
+from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, excluded_words, proximity
-from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult, Span, StoredBulletin
-from search.searcher.snippets import after_title, highlight, snippet
+from search.searcher.results import SearchRequest, SearchResult, Span, StoredBulletin
+from search.searcher.snippets import highlight
 from search.searcher.suggest import suggest
 
 Related = Literal["follow", "fallback"]
 
 # How many of a tier's best hits the proximity bonus may reorder.
 RERANK = 30
-# The stored fields a hit carries besides its title, date and snippet (a bulletin's page shows more).
-_HIT_FIELDS = ("organ", "url", "kind", "case", "classification", "lang")
 
 
 class _Generation:
@@ -134,7 +131,7 @@ class BulletinSearch:
         be understood."""
         started = time.perf_counter()
         view = self._view()
-        searched = _forgiven(request)
+        searched = forgiven(request)
         corrections = ["quote"] if searched.query != request.query else []
         ranking = self._rank(view, searched)
         suggestion = suggest(searched.query, ranking.parsed, view.searcher.reader())
@@ -145,12 +142,12 @@ class BulletinSearch:
                 searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
         matcher = QueryMatcher(ranking.parsed)
         # the words of the expansion lemmas, marked in the related results the expansion brought in
-        topic = _lemma_matcher(ranking.expansion) if any(docnum in ranking.new_hits for docnum, _, _ in ranking.page) else None
+        topic = lemma_matcher(ranking.expansion) if any(docnum in ranking.new_hits for docnum, _, _ in ranking.page) else None
         return SearchResult(
             request=request,
             total=ranking.total,
             related_total=ranking.related_total,
-            hits=tuple(self._hit(view, docnum, score, related, matcher, request.explain,
+            hits=tuple(make_hit(view.searcher.stored_fields(docnum), score, related, matcher, request.explain,
                                  topic if docnum in ranking.new_hits else None)
                        for docnum, score, related in ranking.page),
             facets=ranking.facets,
@@ -163,10 +160,10 @@ class BulletinSearch:
     def rank(self, request: SearchRequest) -> Ranking:
         """The search without its hits' text: which bulletins the page holds, the counts and the
         facets. Raise QueryError as `search` does."""
-        return self._rank(self._view(), _forgiven(request))
+        return self._rank(self._view(), forgiven(request))
 
     def _rank(self, view: _View, request: SearchRequest) -> Ranking:
-        _check(request)
+        check_request(request)
         parsed = parse_query(request.query)
         asked = tuple(field_filter(field, value) for field, value in request.filters.items() if value)
         allowed = view.shared.fields.allowed(parsed.dates & DateRange(request.date_from, request.date_to), request.year,
@@ -192,7 +189,7 @@ class BulletinSearch:
     def bulletin(self, bulletin_id: str) -> StoredBulletin | None:
         """The stored bulletin with this id, or None."""
         fields = self._view().searcher.document(id=bulletin_id)
-        return None if fields is None else _stored(fields)
+        return None if fields is None else stored_bulletin(fields)
 
     def case_history(self, case: str) -> tuple[StoredBulletin, ...]:
         """The bulletins of a case (its diary number), oldest first: the case across the bodies that
@@ -200,7 +197,7 @@ class BulletinSearch:
         view = self._view()
         dates = view.shared.fields.dates
         docnums = sorted(view.evaluator.docs(q.Term("case", case.lower())), key=lambda docnum: (dates[docnum], docnum))
-        return tuple(_stored(view.searcher.stored_fields(docnum)) for docnum in docnums)
+        return tuple(stored_bulletin(view.searcher.stored_fields(docnum)) for docnum in docnums)
 
     def highlight(self, text: str, query: str) -> tuple[Span, ...]:
         """All of `text` as spans, the words the query's words and phrases match marked (an unpaired
@@ -323,59 +320,6 @@ class BulletinSearch:
                               key=lambda item: (-item[1], item[0]))
             best = reranked + best[RERANK:]
         return best
-
-    def _hit(self, view: _View, docnum: int, score: float, related: bool, matcher: QueryMatcher, explained: bool,
-             topic: QueryMatcher | None = None) -> Hit:
-        """The hit with its snippet, which always shows a matched word: a match the words that make it
-        one, a related result also the parts of compound query words that it holds. A related result
-        that the expansion brought in holds none of the query's words: give the `topic` matcher of
-        the expansion's lemmas, and its snippet shows those it holds."""
-        fields = view.searcher.stored_fields(docnum)
-        title, body = fields["title"], fields["body"]
-        if topic is not None:
-            return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=True,
-                       snippet=snippet(body, topic.find(body)),
-                       **{name: fields.get(name) for name in _HIT_FIELDS})
-        start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
-        text, found = body[start:], matcher.find(body[start:], parts=related)
-        if not found and start:
-            text, found = body, matcher.find(body, parts=related)
-        if not found:  # in the title only, the case's diary number, or an inflection no fragment of them shows
-            text = "\n".join(value for value in (fields.get("case"), title, body) if value)
-            found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
-        matches = explain(matcher.find(title, parts=related) + found) if explained else ()
-        return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
-                   snippet=snippet(text, found), matches=matches,
-                   **{name: fields.get(name) for name in _HIT_FIELDS})
-
-
-def _lemma_matcher(lemmas: tuple[str, ...]) -> QueryMatcher | None:
-    """A matcher of the words that have these lemmas (a stem without its mark matches as before)."""
-    if not lemmas:
-        return None
-    terms = ((Term((Word(lemma.lstrip(STEM_MARK)),)),) for lemma in lemmas)
-    return QueryMatcher(ParsedQuery(required=tuple(terms)))
-
-
-def _stored(fields: dict) -> StoredBulletin:
-    return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
-                          **{name: fields.get(name) for name in (*_HIT_FIELDS, "source", "section")})
-
-
-def _forgiven(request: SearchRequest) -> SearchRequest:
-    """The request as searched: unless `verbatim`, without an unpaired quote mark."""
-    return request if request.verbatim else replace(request, query=without_unpaired_quote(request.query))
-
-
-def _check(request: SearchRequest) -> None:
-    if request.page < 1:
-        raise QueryError(f"page must be 1 or more, not {request.page}")
-    if not 1 <= request.page_size <= MAX_PAGE_SIZE:
-        raise QueryError(f"page size must be from 1 to {MAX_PAGE_SIZE}, not {request.page_size}")
-    if request.sort not in SORTS:
-        raise QueryError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise QueryError(f"the dates run backwards: from {request.date_from} is after to {request.date_to}")
 
 
 def _only(docs: set[int], allowed: frozenset[int] | None) -> set[int]:

@@ -68,6 +68,10 @@ class BulletinFields:
         return {docnum for value, docnums in self.holders[field].items() if any(test.accepts(value) for test in tests)
                 for docnum in docnums}
 
+    def name_counts(self, field: str) -> dict[str, int]:
+        """How many bulletins hold each (lowercased) name of `field`."""
+        return {value: len(holders) for value, holders in self.holders[field].items()}
+
     def facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
         """How many of `docs` have each year (newest first), deciding body and kind (most first)."""
         years = Counter(self.dates[docnum].year for docnum in docs)

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from whoosh.reading import IndexReader
-
 from search.finnish import STEM_MARK, analyze_word
 from search.finnish.voikko import handle
 from search.searcher.filters import BulletinFields
+from search.searcher.vocabulary import Vocabulary
 
 EXAMPLES = 5
 # A word in more than this share of the titles says little about any one bulletin.
@@ -40,7 +39,7 @@ class Overview:
                 "examples": list(self.examples)}
 
 
-def overview(reader: IndexReader, fields: BulletinFields, updated: datetime) -> Overview:
+def overview(reader: Vocabulary, fields: BulletinFields, updated: datetime) -> Overview:
     """The overview of the live bulletins that `fields` describe, as `reader` reads the index."""
     years = [day.year for day in fields.dates.values()]
     counts = fields.facets(set(fields.dates))
@@ -49,7 +48,7 @@ def overview(reader: IndexReader, fields: BulletinFields, updated: datetime) -> 
                     examples=examples(reader, len(fields.dates)))
 
 
-def examples(reader: IndexReader, bulletins: int, count: int = EXAMPLES) -> tuple[str, ...]:
+def examples(reader: Vocabulary, bulletins: int, count: int = EXAMPLES) -> tuple[str, ...]:
     """The nouns in base form that the most titles hold, leaving out those in more than COMMON of them
     (unless the index is small): searches that find a topic of this index, whatever it holds."""
     most = bulletins if bulletins < FEW else max(2, int(bulletins * COMMON))
@@ -62,7 +61,7 @@ def examples(reader: IndexReader, bulletins: int, count: int = EXAMPLES) -> tupl
     return tuple(islice(chosen, count))
 
 
-def _written(term: str, titles: int, reader: IndexReader) -> bool:
+def _written(term: str, titles: int, reader: Vocabulary) -> bool:
     """Whether the bulletins write the word in its own forms, in at least half as many bulletins as
     have it in their titles: a compound with its parts in base form makes a lemma term too (työntekijä
     → työtekijä), which then seems frequent though hardly anyone writes it."""

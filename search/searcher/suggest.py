@@ -3,17 +3,16 @@ seen, the spelling among Voikko's suggestions that the index holds most often.""
 
 from __future__ import annotations
 
-from whoosh.reading import IndexReader
-
 from search.finnish import analyze_word, surface
 from search.finnish.voikko import handle
 from search.searcher.query import ParsedQuery
+from search.searcher.vocabulary import Vocabulary
 
 # A word is rare when at most this many bulletins have it in exactly this form.
 RARE = 2
 
 
-def suggest(query: str, parsed: ParsedQuery, reader: IndexReader) -> str | None:
+def suggest(query: str, parsed: ParsedQuery, reader: Vocabulary) -> str | None:
     """The query text with its misspelt words corrected, or None when there is nothing to correct."""
     text = query
     words = [word for group in parsed.required for term in group if not term.prefix for word in term.words]
@@ -24,7 +23,7 @@ def suggest(query: str, parsed: ParsedQuery, reader: IndexReader) -> str | None:
     return text if text != query else None
 
 
-def correction(word: str, reader: IndexReader) -> str | None:
+def correction(word: str, reader: Vocabulary) -> str | None:
     """The correction of one word, or None when it is known, common in the index, or nothing better is indexed."""
     if analyze_word(word).known or not word[0].isalpha():
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.errors import IndexMissingError, QueryError
+from search.errors import IndexMissingError, QueryError, ShardUnavailableError
 from search.web.i18n import MESSAGES, language, text
 from search.web.params import ParamError
 
@@ -52,6 +52,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(IndexMissingError)
     def no_index(error: IndexMissingError):
         return error_response(503, text(language(), "index_missing"))
+
+    @app.errorhandler(ShardUnavailableError)
+    def shard_down(error: ShardUnavailableError):
+        # Not results from the other shards: their counts and facets would hold only part of the matches.
+        current_app.logger.warning("%s", error)
+        response, status = error_response(503, text(language(), "shard_down", shard=error.shard))
+        response = make_response(response, status)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "Tämä osoite ei tue pyynnön menetelmää.",
         "unavailable": "Haku ei ole juuri nyt käytettävissä",
         "index_missing": "Hakemistoa ei ole vielä rakennettu. Aja ensin komento: bulletins index",
+        "shard_down": "Osa hakemistosta ({shard}) ei ole juuri nyt saatavilla. Yritä hetken päästä uudelleen.",
         "empty_index": "Hakemistossa ei ole vielä yhtään tiedotetta. Lisää tiedotteita (.txt-, .jsonl- tai Ahjon "
                        ".json-tiedostoja) korpuskansioon ja päivitä hakemisto komennolla bulletins index, tai käynnistä "
                        "palvelu komennolla bulletins serve --watch, joka lisää ne itse.",
@@ -279,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_not_allowed": "This address does not support the request's method.",
         "unavailable": "Search is not available right now",
         "index_missing": "The index has not been built yet. First run: bulletins index",
+        "shard_down": "Part of the index ({shard}) cannot be reached just now. Try again in a moment.",
         "empty_index": "The index holds no bulletins yet. Add bulletins (.txt, .jsonl or Ahjo .json files) to the corpus folder "
                        "and update the index with bulletins index, or run the service with bulletins serve --watch, "
                        "which adds them by itself.",

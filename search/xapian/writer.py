@@ -1,0 +1,240 @@
+"""Bringing a sharded Xapian index up to date with the corpus, as search.index.writer does the Whoosh
+index: the same comparison of content hashes (search.index.writer.compare_corpus), the same report.
+
+Each bulletin goes to the shard its id hashes to. An update changes every shard in one transaction,
+committed shard by shard: a run killed before a shard's commit leaves that shard as it was. A
+rebuild (the first run, `rebuild`, another shard count or version) writes a new generation of shards
+and switches to it by replacing xapian.json, so a killed rebuild leaves the old index whole; the next
+run removes what it left behind. Worker processes analyse the text; this process writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import xapian
+
+from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
+from search.errors import BulletinError, BulletinsError
+from search.index.lock import index_lock
+from search.index.writer import PARALLEL_FROM, HeldElsewhere, IndexReport, Progress, compare_corpus
+from search.processes import die_with_parent
+from search.xapian.documents import id_term, to_document
+from search.xapian.layout import HASH, PREFIXES, Layout, shard_of
+
+# Bulletins handed to the workers at once: their analysis overlaps with this process's writing.
+CHUNK = 2000
+# The metadata key of every shard that says when the index was last committed to (ISO 8601, UTC).
+UPDATED = "updated"
+
+
+def update_index(corpus_dir: Path, index_dir: Path, *, shards: int | None = None, rebuild: bool = False,
+                 progress: Progress | None = None, procs: int | None = None, wait: float = 0.0,
+                 limit: int = max_bytes(), files: Iterable[str] | None = None) -> IndexReport:
+    """Make the Xapian index in `index_dir` hold exactly the good bulletins of `corpus_dir`, in
+    `shards` shards (default: as many as it has, or 1 for a new index). Incremental unless
+    `rebuild`, a new shard count or version. With `files`, only those files changed (as
+    search.index.writer.update_index takes them)."""
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise BulletinError(f"corpus folder not found: {corpus_dir}")
+    try:
+        with index_lock(index_dir, wait):
+            report = _update(corpus_dir, index_dir, shards, rebuild, progress, procs or os.cpu_count() or 1, limit,
+                             None if files is None else sorted(set(files)))
+    except OSError as error:
+        raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
+    except xapian.Error as error:
+        raise BulletinsError(f"cannot write the index in {index_dir}: {error.get_msg()}") from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update(corpus_dir: Path, index_dir: Path, shards: int | None, rebuild: bool, progress: Progress | None,
+            procs: int, limit: int, files: list[str] | None) -> IndexReport:
+    old = Layout.read(index_dir)
+    if old is None or old.version != Layout(1).version or (shards and shards != old.shards):
+        rebuild = True
+    layout = Layout(shards or (old.shards if old else 1), (old.generation + 1 if old else 1)) if rebuild else old
+    _remove_leftovers(index_dir, old if not rebuild else None, keep=layout)
+    report = IndexReport(rebuilt=rebuild)
+    if rebuild:
+        layout.folder(index_dir).mkdir(parents=True)
+    batch = _Batch(layout.folders(index_dir), procs, transaction=not rebuild)
+    try:
+        held = None if rebuild else _Held(batch.databases, files)
+        try:
+            compare_corpus(CorpusReader(corpus_dir, limit, files), held, batch, report, progress)
+        except HeldElsewhere:  # the bulletins moved between files: compare the whole corpus
+            batch.cancel()
+            batch = _Batch(layout.folders(index_dir), procs, transaction=True)
+            held, report = _Held(batch.databases, None), IndexReport()
+            compare_corpus(CorpusReader(corpus_dir, limit), held, batch, report, progress)
+        if rebuild or report.added or report.updated or report.deleted:
+            batch.commit()
+            _count_failures(batch.failures, held.hashes if held else {}, report)
+        else:
+            batch.cancel()
+    except BaseException:
+        batch.cancel()
+        raise
+    if rebuild:
+        layout.write(index_dir)  # the switch to the new generation
+        _remove_leftovers(index_dir, None, keep=layout)
+    return report
+
+
+def _count_failures(failures: list[tuple[str, Problem]], stored: dict[str, str], report: IndexReport) -> None:
+    for bulletin_id, problem in failures:
+        report.problems.append(problem)
+        if bulletin_id in stored:
+            report.updated -= 1
+            report.unchanged += 1
+        else:
+            report.added -= 1
+
+
+def _remove_leftovers(index_dir: Path, old: Layout | None, keep: Layout) -> None:
+    """Remove the generations of shards other than `keep`'s (and `old`'s, which readers still use)."""
+    if not index_dir.is_dir():
+        return
+    kept = {keep.folder(index_dir).name} | ({old.folder(index_dir).name} if old else set())
+    for folder in index_dir.iterdir():
+        if folder.is_dir() and folder.name.startswith("g") and folder.name[1:].isdigit() and folder.name not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Held:
+    """The content hash of each bulletin the shards hold (of those read from `files`, or all), by id."""
+
+    def __init__(self, databases: list[xapian.WritableDatabase], files: list[str] | None) -> None:
+        self.files = files
+        self.count = sum(database.get_doccount() for database in databases)
+        self.hashes: dict[str, str] = {}
+        self._databases = databases
+        for database in databases:
+            if files is None:
+                ids = {posting.docid: term.term.decode("utf-8")[1:]
+                       for term in database.allterms(PREFIXES["id"]) for posting in database.postlist(term.term)}
+            else:
+                docids = {posting.docid for name in files for posting in _postings(database, PREFIXES["file"] + name)}
+                ids = {docid: _id_of(database.get_document(docid)) for docid in docids}
+            for docid, bulletin_id in ids.items():
+                self.hashes[bulletin_id] = database.get_document(docid).get_value(HASH).decode("ascii")
+
+    def check_new(self, bulletin_id: str) -> None:
+        if self.files is not None and any(database.get_termfreq(id_term(bulletin_id))
+                                          for database in self._databases):
+            raise HeldElsewhere(bulletin_id)
+
+
+def _postings(database: xapian.Database, term: str) -> Iterable:
+    return database.postlist(term) if database.term_exists(term) else ()
+
+
+def _id_of(document: xapian.Document) -> str:
+    for term in document.termlist():
+        if term.term.startswith(PREFIXES["id"].encode()):
+            return term.term.decode("utf-8")[1:]
+    raise BulletinsError("a document of the index has no id")
+
+
+class _Batch:
+    """The changes of one run: deletions by id, and bulletins analysed by worker processes (or, for
+    a few, by this one) and written to their shards."""
+
+    def __init__(self, folders: list[Path], procs: int, transaction: bool) -> None:
+        self.databases = [xapian.WritableDatabase(str(folder), xapian.DB_CREATE_OR_OPEN) for folder in folders]
+        if transaction:
+            for database in self.databases:
+                database.begin_transaction()
+        self.transaction = transaction
+        self.procs = procs
+        self.pending: list[tuple[Bulletin, str]] = []
+        self.deleted: list[str] = []
+        self.failures: list[tuple[str, Problem]] = []
+        self.added: set[str] = set()
+        self._pool = None
+
+    def add(self, bulletin: Bulletin, file: str) -> None:
+        self.pending.append((bulletin, file))
+        if len(self.pending) >= CHUNK:
+            self._flush()
+
+    def delete(self, bulletin_id: str) -> None:
+        self.deleted.append(bulletin_id)
+
+    def commit(self) -> None:
+        """Write what is pending, apply the deletions (a bulletin that failed analysis keeps its old
+        version) and commit every shard."""
+        self._flush()
+        kept = {bulletin_id for bulletin_id, _ in self.failures}
+        for bulletin_id in self.deleted:
+            if bulletin_id not in kept and bulletin_id not in self.added:
+                self._database(bulletin_id).delete_document(id_term(bulletin_id))
+        updated = datetime.now(UTC).isoformat(timespec="seconds")
+        for database in self.databases:
+            database.set_metadata(UPDATED, updated)
+            if self.transaction:
+                database.commit_transaction()
+            else:
+                database.commit()
+        self._close()
+
+    def cancel(self) -> None:
+        """Leave every shard as it was."""
+        for database in self.databases:
+            if self.transaction:
+                try:
+                    database.cancel_transaction()
+                except xapian.InvalidOperationError:  # committed already
+                    pass
+        self._close()
+
+    def _database(self, bulletin_id: str) -> xapian.WritableDatabase:
+        return self.databases[shard_of(bulletin_id, len(self.databases))]
+
+    def _flush(self) -> None:
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        if self.procs > 1 and (self._pool is not None or len(pending) >= PARALLEL_FROM):
+            if self._pool is None:
+                self._pool = multiprocessing.get_context("fork").Pool(self.procs, _bind_to, (os.getpid(),))
+            analysed = self._pool.imap(_analyse, pending, chunksize=8)
+        else:
+            analysed = map(_analyse, pending)
+        for bulletin_id, document, problem in analysed:
+            if problem is not None:
+                self.failures.append((bulletin_id, problem))
+                continue
+            # replace_document by the id term: the old version of an updated bulletin goes with it
+            self._database(bulletin_id).replace_document(id_term(bulletin_id), xapian.Document.unserialise(document))
+            self.added.add(bulletin_id)
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+        for database in self.databases:
+            database.close()
+
+
+def _bind_to(parent: int) -> None:
+    die_with_parent(parent)
+
+
+def _analyse(item: tuple[Bulletin, str]) -> tuple[str, bytes | None, Problem | None]:
+    """(id, the serialised document, None), or (id, None, the problem) when the analysis fails: no
+    bulletin may stop the others being indexed."""
+    bulletin, file = item
+    try:
+        return bulletin.id, to_document(bulletin, file).serialise(), None
+    except Exception as error:
+        return bulletin.id, None, Problem(bulletin.source, f"cannot be analysed ({error!r}): skipped")
