@@ -516,8 +516,8 @@ def search_command(query: tuple[str, ...], limit: int, page: int, sort: str, dat
     if not result.total:
         from search.backends import bulletin_count  # only when nothing matched: is the index empty?
         if bulletin_count(index_path, shards=shard_names) == 0:
-            click.echo(f"The index in {index_path} holds no bulletins: add bulletins to the corpus folder and run "
-                       "`bulletins index`.", err=True)
+            where = f"The shards {', '.join(shard_names)} hold" if shard_names else f"The index in {index_path} holds"
+            click.echo(f"{where} no bulletins: add bulletins to the corpus folder and run `bulletins index`.", err=True)
     sys.exit(FOUND if result.total else NOT_FOUND)
 
 

@@ -1,5 +1,11 @@
 """Shared fixtures: a writable copy of the seed corpus, an index built from the seeds, and the
-search API and web client over a module's own `index_dir`; and waiting for a condition."""
+search API and web client over a module's own corpus on each backend; and waiting for a condition.
+
+A module that uses `search` or `client` defines `indexed_corpus`, the corpus folder they search. Its
+tests then run three times, once per backend: over the Whoosh index (`index_dir`), over a Xapian
+index of two local shards (`xapian_dir`), and over the same two shards served by two xapian-tcpsrv
+processes on 127.0.0.1 (`shard_servers`), with the same assertions. A module may override `index_dir`
+(and the others) where it builds its index otherwise."""
 
 from __future__ import annotations
 
@@ -8,15 +14,23 @@ import random
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from search import backends
+from search.backends import Search
 from search.index.writer import update_index
 from search.searcher import BulletinSearch
 from search.web import create_app
+from search.xapian.engine import XapianSearch
+from search.xapian.layout import local_shards
+
+from shard_servers import ShardServers
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -56,16 +70,117 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-@pytest.fixture(scope="module")
-def search(index_dir: Path) -> BulletinSearch:
-    """The search API over the test module's `index_dir` fixture."""
-    return BulletinSearch(index_dir)
+# The backends every search test runs on: Whoosh, Xapian in two local shards, the same two shards
+# served by xapian-tcpsrv.
+BACKENDS = ("whoosh", "xapian", "xapian-remote")
+SHARDS = 2
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a test searches: a local index (Whoosh or Xapian) in `index_dir`, or Xapian `shards`
+    (`host:port` of xapian-tcpsrv servers)."""
+
+    backend: str
+    index_dir: Path | None = None
+    shards: tuple[str, ...] = ()
+
+    def open(self, **options: Any) -> Search:
+        """The search API over it; `options` are the engine's own (weights, related)."""
+        if self.backend == "whoosh":
+            return BulletinSearch(self.index_dir, **options)
+        return XapianSearch(None if self.shards else self.index_dir, shards=self.shards, **options)
+
+    def settings(self) -> dict[str, Any]:
+        """The settings of create_app that serve it (the Xapian index found by its xapian.json)."""
+        return {"SHARDS": self.shards} if self.shards else {"INDEX_DIR": self.index_dir}
+
+    def cli_options(self) -> list[str]:
+        """The options of `bulletins search` and `bulletins stats` that search it."""
+        return ["--shards", ",".join(self.shards)] if self.shards else ["--index", str(self.index_dir)]
+
+
+def build_xapian(corpus: Path, index_dir: Path, shards: int = SHARDS) -> Path:
+    """A Xapian index of `corpus` in `shards` shards, built in `index_dir`."""
+    backends.update_index(corpus, index_dir, backend="xapian", shards=shards)
+    return index_dir
 
 
 @pytest.fixture(scope="module")
-def client(index_dir: Path) -> FlaskClient:
-    """The web app over the test module's `index_dir` fixture, through Flask's test client."""
-    return create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+def index_dir(indexed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Whoosh index of the module's `indexed_corpus`."""
+    index = tmp_path_factory.mktemp("whoosh") / "index"
+    update_index(indexed_corpus, index)
+    return index
+
+
+@pytest.fixture(scope="module")
+def xapian_dir(indexed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Xapian index of the module's `indexed_corpus` in two shards, built once for the module."""
+    return build_xapian(indexed_corpus, tmp_path_factory.mktemp("xapian") / "index")
+
+
+@pytest.fixture(scope="module")
+def shard_servers(xapian_dir: Path) -> Iterator[tuple[str, ...]]:
+    """The shards of `xapian_dir` served by one xapian-tcpsrv each on 127.0.0.1: their `host:port`.
+    Stopped when the module's tests are done."""
+    with ShardServers() as servers:
+        yield servers.serve_all(local_shards(xapian_dir))
+
+
+@pytest.fixture
+def tcpsrv() -> Iterator[ShardServers]:
+    """xapian-tcpsrv servers that a test starts itself; stopped when the test ends."""
+    with ShardServers() as servers:
+        yield servers
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend a module's `search`, `client` and `target` run on."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def target(backend: str, request: pytest.FixtureRequest) -> Target:
+    """The module's index on the backend: `index_dir`, `xapian_dir` or `shard_servers`, made only
+    when a test asks for it."""
+    if backend == "whoosh":
+        return Target(backend, request.getfixturevalue("index_dir"))
+    if backend == "xapian":
+        return Target(backend, request.getfixturevalue("xapian_dir"))
+    return Target(backend, shards=request.getfixturevalue("shard_servers"))
+
+
+@pytest.fixture(scope="module")
+def search(target: Target) -> Search:
+    """The search API over the module's index, on each backend."""
+    return target.open()
+
+
+@pytest.fixture(scope="module")
+def client(target: Target) -> FlaskClient:
+    """The web app over the module's index, on each backend, through Flask's test client."""
+    return create_app({**target.settings(), "TESTING": True}).test_client()
+
+
+def make_target(backend: str, corpus: Path, folder: Path, servers: ShardServers) -> Target:
+    """Index `corpus` in `folder` on `backend` and return what searches it; the shards of
+    xapian-remote are served by `servers`."""
+    if backend == "whoosh":
+        update_index(corpus, folder / "index")
+        return Target(backend, folder / "index")
+    index = build_xapian(corpus, folder / "index")
+    if backend == "xapian":
+        return Target(backend, index)
+    return Target(backend, shards=servers.serve_all(local_shards(index)))
+
+
+@pytest.fixture
+def build_target(backend: str, tmp_path_factory: pytest.TempPathFactory, tcpsrv: ShardServers) -> Callable[[Path], Target]:
+    """A function that indexes a corpus of the test's own on the test's backend and returns what
+    searches it (the servers of its shards stopped when the test ends)."""
+    return lambda corpus: make_target(backend, corpus, tmp_path_factory.mktemp(backend), tcpsrv)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:

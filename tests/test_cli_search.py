@@ -1,4 +1,5 @@
-"""`bulletins search`: text for people, JSON for scripts, one-line errors, documented options."""
+"""`bulletins search` and `bulletins show`, on every backend: text for people, JSON for scripts, one-line
+errors, documented options."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from search.index.documents import to_document, with_terms
 from search.index.store import open_index
 from search.index.writer import update_index
 
-from conftest import copy_seeds
+from conftest import Target, copy_seeds
 
 SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
 
@@ -24,9 +25,15 @@ def run(*args: str, color: bool = False):
     return CliRunner().invoke(main, list(args), color=color)
 
 
+@pytest.fixture(scope="module")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_seeds(tmp_path_factory.mktemp("cli") / "corpus")
+
+
 @pytest.fixture
-def search(seed_index: Path):
-    return lambda *args, **options: run("search", "--index", str(seed_index), *args, **options)
+def search(target: Target):
+    """`bulletins search` over the seeds, on every backend."""
+    return lambda *args, **options: run("search", *target.cli_options(), *args, **options)
 
 
 def test_text_output_has_title_date_snippet_and_total(search):
@@ -175,20 +182,20 @@ def test_size_is_limit_and_year_filters(search):
     ([], {}, True), ([], {"NO_COLOR": "1"}, False), (["--color", "never"], {}, False),
     (["--color", "always"], {"NO_COLOR": "1"}, True), ([], {"NO_COLOR": ""}, True),
 ])
-def test_colour_follows_color_and_no_color(seed_index, option, env, coloured):
+def test_colour_follows_color_and_no_color(target, option, env, coloured):
     # color=True makes the runner a terminal that keeps colour, as a real one would
-    result = CliRunner(env=env).invoke(main, ["search", "--index", str(seed_index), *option, "kokeiluja"], color=True)
+    result = CliRunner(env=env).invoke(main, ["search", *target.cli_options(), *option, "kokeiluja"], color=True)
     assert ("\x1b[" in result.output) == coloured
 
 
-def test_never_colours_even_when_asked_to_keep_it(seed_index):
-    result = CliRunner().invoke(main, ["show", "--index", str(seed_index), "--color", "never", "-q", "hautomo", SEED_2024],
+def test_never_colours_even_when_asked_to_keep_it(target):
+    result = CliRunner().invoke(main, ["show", *target.cli_options(), "--color", "never", "-q", "hautomo", SEED_2024],
                                 color=True)
     assert "\x1b[" not in result.output
 
 
-def test_show_prints_a_bulletin_with_the_query_marked(seed_index):
-    result = run("show", "--index", str(seed_index), "--color", "always", "--query", "yrityshautomo", SEED_2024)
+def test_show_prints_a_bulletin_with_the_query_marked(target):
+    result = run("show", *target.cli_options(), "--color", "always", "--query", "yrityshautomo", SEED_2024)
     assert result.exit_code == 0
     assert result.output.startswith("\x1b[1mKaupunginhallituksen elinkeinojaosto merkitsi tiedoksi")
     assert "date:           2024-11" in result.output and f"id:             {SEED_2024}" in result.output
@@ -196,19 +203,20 @@ def test_show_prints_a_bulletin_with_the_query_marked(seed_index):
     assert result.output.rstrip().endswith("elineinojaoston asiakirjat -sivulla.")  # the whole text
 
 
-def test_show_json_is_the_api_object(seed_index):
-    data = json.loads(run("show", "--index", str(seed_index), "--json", SEED_2020).output)
+def test_show_json_is_the_api_object(target):
+    data = json.loads(run("show", *target.cli_options(), "--json", SEED_2020).output)
     assert data["id"] == SEED_2020 and data["date"] == "2020-11" and data["body"].startswith("Helsingin")
 
 
-def test_show_unknown_id_is_exit_1_and_missing_index_exit_2(seed_index, tmp_path):
-    result = run("show", "--index", str(seed_index), "ei-ole")
+def test_show_unknown_id_is_exit_1_and_missing_index_exit_2(target, tmp_path):
+    result = run("show", *target.cli_options(), "ei-ole")
     assert result.exit_code == 1 and "No bulletin has the id 'ei-ole'" in result.output
     assert run("show", "--index", str(tmp_path / "none"), "x").exit_code == 2
 
 
 def test_control_characters_in_an_older_index_never_reach_the_terminal(tmp_path: Path) -> None:
-    """Readers remove control characters, but an index built before they did still holds them."""
+    """Readers remove control characters, but an index built before they did still holds them (a
+    Whoosh index: the Xapian backend came after the readers did)."""
     index_dir = tmp_path / "index"
     update_index(copy_seeds(tmp_path / "corpus"), index_dir)
     body = "Kokeilu \x1b[31malkaa\x00 nyt, \x9b2J ja \x07loppuu."

@@ -1,7 +1,7 @@
 """What counts: the total, the facets, the date orders, the pages and the feed hold matches only,
 through the search API, the JSON API, the page, the feed and the CLI, both for a query with
-matches and related results and for a query with related results only. Real Finnish text; nothing
-is mocked."""
+matches and related results and for a query with related results only, on every backend. Real
+Finnish text; nothing is mocked."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import main
-from search.index.writer import update_index
 from search.searcher import MAX_PAGE_SIZE, SearchRequest
 
 from conftest import copy_seeds
@@ -42,13 +41,11 @@ RELATED = {"kaupunki-2025", "hallitus-2026", "verohallitus-2023"}  # kaupunki or
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("counts")
-    corpus = copy_seeds(root / "corpus")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = copy_seeds(tmp_path_factory.mktemp("counts") / "corpus")
     (corpus / "more.jsonl").write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in BULLETINS),
                                        encoding="utf-8")
-    update_index(corpus, root / "index")
-    return root / "index"
+    return corpus
 
 
 # A query with matches and related results
@@ -107,8 +104,8 @@ def test_feed_holds_matches_only(client):
     assert links == [f"/bulletins/{bulletin_id}" for bulletin_id in MATCHES]
 
 
-def test_cli_counts_matches_and_related_results_apart(index_dir):
-    output = CliRunner().invoke(main, ["search", "--index", str(index_dir), "kaupunginhallitus"]).output
+def test_cli_counts_matches_and_related_results_apart(target):
+    output = CliRunner().invoke(main, ["search", *target.cli_options(), "kaupunginhallitus"]).output
     assert output.rstrip().splitlines()[-1].startswith("3 hits, 3 related results")
     assert output.index("Related results: these hold only some of the words") > output.index("3. ")
 
@@ -130,7 +127,7 @@ def test_nothing_matches_a_date_order_sorts_the_related_results(search):
         (hit.date for hit in newest), reverse=True)
 
 
-def test_nothing_matches_the_api_page_feed_and_cli_say_so(client, index_dir):
+def test_nothing_matches_the_api_page_feed_and_cli_say_so(client, target):
     data = client.get("/api/search?q=kaupunginkirjasto").get_json()
     assert data["total"] == 0 and data["related_total"] > 0 and all(hit["related"] for hit in data["hits"])
     html = client.get("/?q=kaupunginkirjasto").get_data(as_text=True)
@@ -139,6 +136,6 @@ def test_nothing_matches_the_api_page_feed_and_cli_say_so(client, index_dir):
     assert 'class="facet"' not in html
     feed = ET.fromstring(client.get("/search.atom?q=kaupunginkirjasto").data)
     assert feed.findall(f"{ATOM}entry") == []
-    output = CliRunner().invoke(main, ["search", "--index", str(index_dir), "kaupunginkirjasto"]).output
+    output = CliRunner().invoke(main, ["search", *target.cli_options(), "kaupunginkirjasto"]).output
     assert "No bulletin holds every word of the query" in output
     assert output.rstrip().splitlines()[-1].startswith("0 hits, ")

@@ -1,6 +1,7 @@
 """What city users ask for, on real Ahjo decisions, agenda items and a päätöstiedote
 (tests/fixtures/ahjo): narrowing by deciding body, kind and classification, and following a case by
-its diary number, through the search API, the query language, the JSON API, the page and the CLI."""
+its diary number, through the search API, the query language, the JSON API, the page and the CLI, on
+every backend."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from search.backends import Search
 from search.cli import main
-from search.index.writer import update_index
-from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html
+from search.searcher import MAX_PAGE_SIZE, SearchRequest, spans_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ahjo"
 EVERYTHING = "date:2000..2030"  # every bulletin: the fixture's are of 2021 and 2022
@@ -25,14 +26,13 @@ AUDIT_CASE = ["C313F4F9-71B6-44E9-83CF-47FCDCE8C473", "ECF8DFAC-947C-4DAE-A603-1
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("city")
-    shutil.copytree(FIXTURES, root / "corpus", ignore=shutil.ignore_patterns("*.md"))
-    update_index(root / "corpus", root / "index")
-    return root / "index"
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("city") / "corpus"
+    shutil.copytree(FIXTURES, corpus, ignore=shutil.ignore_patterns("*.md"))
+    return corpus
 
 
-def ids(search: BulletinSearch, query: str, **options) -> list[str]:
+def ids(search: Search, query: str, **options) -> list[str]:
     return [hit.id for hit in search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE, **options)).hits]
 
 
@@ -120,9 +120,9 @@ def test_the_bulletin_page_lists_the_case_step_by_step(client):
     assert 'class="case-history"' not in lone  # a case of one bulletin has no steps to list
 
 
-def test_the_cli_filters_and_shows_the_body(index_dir):
-    result = CliRunner().invoke(main, ["search", "--index", str(index_dir), "--organ", "tarkastuslautakunta",
-                                       "--json", EVERYTHING])
+def test_the_cli_filters_and_shows_the_body(target):
+    result = CliRunner().invoke(main, ["search", *target.cli_options(), "--organ", "tarkastuslautakunta", "--json",
+                                       EVERYTHING])
     assert [hit["id"] for hit in json.loads(result.output)["hits"]] == [AUDIT_CASE[2]]
-    text = CliRunner().invoke(main, ["search", "--index", str(index_dir), "HEL 2020-006250"]).output
+    text = CliRunner().invoke(main, ["search", *target.cli_options(), "HEL 2020-006250"]).output
     assert "Tarkastuslautakunta  HEL 2020-006250" in text

@@ -1,13 +1,14 @@
-"""Completions while typing and the overview of the index, over the seeds and a few Finnish bulletins."""
+"""Completions while typing and the overview of the index, over the seeds and a few Finnish bulletins, on
+every backend."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from search.index.writer import update_index
-from search.searcher import BulletinSearch
+from search.backends import Search
 
 from conftest import copy_seeds
 
@@ -26,16 +27,14 @@ BULLETINS = [
 
 
 @pytest.fixture(scope="module")
-def search(tmp_path_factory: pytest.TempPathFactory) -> BulletinSearch:
-    root = tmp_path_factory.mktemp("complete")
-    corpus = copy_seeds(root / "corpus")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = copy_seeds(tmp_path_factory.mktemp("complete") / "corpus")
     (corpus / "city.jsonl").write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in BULLETINS) + "\n",
                                        encoding="utf-8")
-    update_index(corpus, root / "index")
-    return BulletinSearch(root / "index")
+    return corpus
 
 
-def words(search: BulletinSearch, text: str) -> list[tuple[str, int]]:
+def words(search: Search, text: str) -> list[tuple[str, int]]:
     return [(completion.word, completion.bulletins) for completion in search.complete(text)]
 
 

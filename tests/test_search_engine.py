@@ -1,4 +1,4 @@
-"""BulletinSearch on real Finnish text: the seed bulletins plus small bulletins written for each feature."""
+"""The search API on real Finnish text, on every backend: the seed bulletins plus small bulletins written for each feature."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from search.backends import Search
 from search.errors import IndexMissingError, QueryError
 from search.index.writer import update_index
 from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest, spans_html
@@ -39,16 +40,14 @@ def write_bulletin(folder: Path, name: str, day: str, body: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("search")
-    corpus = copy_seeds(root / "corpus")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = copy_seeds(tmp_path_factory.mktemp("search") / "corpus")
     for name, (day, body) in BULLETINS.items():
         write_bulletin(corpus, name, day, body)
-    update_index(corpus, root / "index")
-    return root / "index"
+    return corpus
 
 
-def ids(search: BulletinSearch, query: str, **options) -> list[str]:
+def ids(search: Search, query: str, **options) -> list[str]:
     return [hit.id for hit in search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE, **options)).hits]
 
 
@@ -102,8 +101,8 @@ def test_when_nothing_matches_the_related_results_are_listed(search):
     assert SEED_2020 in [hit.id for hit in result.hits]
 
 
-def test_fallback_policy_lists_related_results_only_when_nothing_matches(index_dir):
-    fallback = BulletinSearch(index_dir, related="fallback")
+def test_fallback_policy_lists_related_results_only_when_nothing_matches(target):
+    fallback = target.open(related="fallback")
     assert {hit.id for hit in fallback.search(SearchRequest("hautomo syksyllä")).hits} == {"hautomo-sana", "hautomo-osa"}
     assert fallback.search(SearchRequest("kokeilu xyzzyä")).only_related
 

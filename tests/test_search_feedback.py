@@ -1,6 +1,7 @@
 """Feedback from the openings of the best matches, on real Finnish text: hits whose openings share
 what the best matches' openings are about rise; no hit comes or goes (the expansion that brings new
-ones in is tests/test_search_expansion.py)."""
+ones in is tests/test_search_expansion.py). On every backend, but for the lead statistics that only the
+Whoosh index keeps."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import pytest
 from search.finnish import term_lists
 from search.index.store import open_index
 from search.index.summaries import IndexSummary
-from search.index.writer import update_index
-from search.searcher import MAX_PAGE_SIZE, BulletinSearch, SearchRequest
+from search.searcher import MAX_PAGE_SIZE, SearchRequest
 from search.searcher.feedback import CANDIDATES, EXPANSION_TERMS, LeadStats, model
 from search.searcher.ranking import WEIGHTS
 
-from conftest import SEEDS
+from conftest import SEEDS, Target
 
 BULLETINS = {
     # Three library bulletins open with the loan-period trial: they make the feedback model.
@@ -36,41 +36,40 @@ BULLETINS = {
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("feedback")
-    (root / "corpus").mkdir()
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("feedback") / "corpus"
+    corpus.mkdir()
     for name, body in BULLETINS.items():
-        (root / "corpus" / f"{name}.txt").write_text(f"date 2024-05\n\n{body}\n", encoding="utf-8")
-    update_index(root / "corpus", root / "index")
-    return root / "index"
+        (corpus / f"{name}.txt").write_text(f"date 2024-05\n\n{body}\n", encoding="utf-8")
+    return corpus
 
 
-def ranked(index_dir: Path, query: str, feedback: float) -> list[str]:
-    search = BulletinSearch(index_dir, weights=replace(WEIGHTS, feedback=feedback))
+def ranked(target: Target, query: str, feedback: float) -> list[str]:
+    search = target.open(weights=replace(WEIGHTS, feedback=feedback))
     return [hit.id for hit in search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE)).hits]
 
 
-def test_a_hit_whose_opening_shares_the_best_hits_topic_rises(index_dir):
-    plain, with_feedback = ranked(index_dir, "kokeilu", 0), ranked(index_dir, "kokeilu", WEIGHTS.feedback)
+def test_a_hit_whose_opening_shares_the_best_hits_topic_rises(target):
+    plain, with_feedback = ranked(target, "kokeilu", 0), ranked(target, "kokeilu", WEIGHTS.feedback)
     assert plain.index("pysakointi") < plain.index("kirjasto-4")
     assert with_feedback.index("kirjasto-4") < with_feedback.index("pysakointi")
 
 
-def test_feedback_reorders_but_never_adds_or_drops_a_hit(index_dir):
+def test_feedback_reorders_but_never_adds_or_drops_a_hit(target):
     for query in ("kokeilu", "kirjasto", "kokeilu kirjasto", "penkki"):
-        assert sorted(ranked(index_dir, query, 0)) == sorted(ranked(index_dir, query, WEIGHTS.feedback))
-    assert ranked(index_dir, "penkki", WEIGHTS.feedback) == ["puisto"]
+        assert sorted(ranked(target, query, 0)) == sorted(ranked(target, query, WEIGHTS.feedback))
+    assert ranked(target, "penkki", WEIGHTS.feedback) == ["puisto"]
 
 
-def test_only_matches_give_feedback(index_dir):
+def test_only_matches_give_feedback(target):
     # No bulletin holds both words: the related results keep their order.
-    assert ranked(index_dir, "kokeilu penkki", WEIGHTS.feedback) == ranked(index_dir, "kokeilu penkki", 0)
-    plain = ranked(index_dir, "kokeilu penkki", 0)
+    assert ranked(target, "kokeilu penkki", WEIGHTS.feedback) == ranked(target, "kokeilu penkki", 0)
+    plain = ranked(target, "kokeilu penkki", 0)
     assert plain.index("pysakointi") < plain.index("kirjasto-4")
 
 
-def test_a_query_of_excluded_words_only_gets_no_feedback(index_dir):
-    assert ranked(index_dir, "-penkki", WEIGHTS.feedback) == ranked(index_dir, "-penkki", 0)
+def test_a_query_of_excluded_words_only_gets_no_feedback(target):
+    assert ranked(target, "-penkki", WEIGHTS.feedback) == ranked(target, "-penkki", 0)
 
 
 def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
@@ -83,7 +82,7 @@ def test_the_model_holds_lemmas_shared_by_several_openings_rare_ones_first():
     assert found["lainausaika"] > found["kirjasto"] > found["kokeilu"]
 
 
-def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):
+def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):  # Whoosh's own lead statistics
     with open_index(index_dir).searcher() as searcher:
         stats = LeadStats(searcher.reader(), IndexSummary(index_dir, searcher.reader()))
     assert stats.count == len(BULLETINS)

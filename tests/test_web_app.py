@@ -1,12 +1,13 @@
 """The web app through Flask's test client, over a real index of the seeds and a few Finnish bulletins.
 
-Pages, their JSON twins, the feed, bad parameters, escaping and headers. Nothing is mocked."""
+Pages, their JSON twins, the feed, bad parameters, escaping and headers, on every backend. Nothing is mocked."""
 
 from __future__ import annotations
 
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -17,14 +18,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from search.cli import main
-from search.index.writer import update_index
-from search.searcher import BulletinSearch
 from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest
 from search.web import create_app
 from search.web.i18n import MESSAGES
 from search.web.pages import part_bounds
 
-from conftest import copy_seeds
+from conftest import Target, copy_seeds, make_target
+from shard_servers import ShardServers
 
 SEED_2020 = "000_d69fc6f4f0811f96"
 SEED_2024 = "003_1869dba633d4af7d"
@@ -51,18 +51,16 @@ FIXTURES = [
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("web")
-    corpus = copy_seeds(root / "corpus")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = copy_seeds(tmp_path_factory.mktemp("web") / "corpus")
     (corpus / "fixtures.jsonl").write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in FIXTURES) + "\n",
                                            encoding="utf-8")
-    update_index(corpus, root / "index")
-    return root / "index"
+    return corpus
 
 
 @pytest.fixture(scope="module")
-def app(index_dir: Path) -> Flask:
-    return create_app({"INDEX_DIR": index_dir, "TESTING": True})
+def app(target: Target) -> Flask:
+    return create_app({**target.settings(), "TESTING": True})
 
 
 @pytest.fixture
@@ -328,16 +326,16 @@ def without_time(data: dict) -> dict:
     return {key: value for key, value in data.items() if key != "seconds"}
 
 
-def test_api_search_returns_the_search_result_object(client, index_dir):
+def test_api_search_returns_the_search_result_object(client, search):
     data = api(client, "/api/search?q=kampusinkubaattorit&from=2021&to=2025-02&sort=newest&size=5")
     request = SearchRequest("kampusinkubaattorit", date_from=date(2021, 1, 1), date_to=date(2025, 2, 28),
                             sort="newest", page_size=5)
-    assert without_time(data) == without_time(BulletinSearch(index_dir).search(request).to_dict())
+    assert without_time(data) == without_time(search.search(request).to_dict())
     assert [hit["id"] for hit in data["hits"]] == ["kampus-2025", SEED_2024, "kampus-2021"]
 
 
-def test_api_search_is_the_object_of_the_cli_search_json(client, index_dir):
-    cli = CliRunner().invoke(main, ["search", "--json", "--index", str(index_dir), "--sort", "oldest", "--limit", "2",
+def test_api_search_is_the_object_of_the_cli_search_json(client, target):
+    cli = CliRunner().invoke(main, ["search", "--json", *target.cli_options(), "--sort", "oldest", "--limit", "2",
                                     "kampusinkubaattorit"])
     assert cli.exit_code == 0, cli.output
     data = api(client, "/api/search?q=kampusinkubaattorit&sort=oldest&size=2")
@@ -594,12 +592,11 @@ def test_feed_entries_say_their_language_in_an_english_feed(client):
     assert all(entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "fi" for entry in feed.findall(f"{ATOM}entry"))
 
 
-def test_control_characters_of_a_bulletin_never_reach_the_page_or_the_feed(tmp_path):
+def test_control_characters_of_a_bulletin_never_reach_the_page_or_the_feed(tmp_path, build_target):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "ohjaus.txt").write_bytes("date 2021-03 Kirjasto \x1b[31maukeaa\x00 taas\x01.\r\n\r\nLainaus \x07alkaa.".encode())
-    update_index(corpus, tmp_path / "index")
-    client = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True}).test_client()
+    client = create_app({**build_target(corpus).settings(), "TESTING": True}).test_client()
     for url in ("/?q=kirjasto", "/bulletins/ohjaus", "/bulletins/ohjaus?q=lainaus", "/search.atom?q=kirjasto",
                 "/api/search?q=kirjasto", "/api/bulletins/ohjaus"):
         text = client.get(url).get_data(as_text=True)
@@ -621,15 +618,16 @@ def test_part_bounds_cover_the_text_in_parts_cut_at_paragraphs():
 
 
 @pytest.fixture(scope="module")
-def long_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+def long_client(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     root = tmp_path_factory.mktemp("long")
     body = "\n\n".join(f"Kappale {number}. " + ("Kaupunginvaltuusto päätti asiasta. " * 8) +
                        ("Uimahallin peruskorjaus alkaa." if number == 30 else "") for number in range(40))
     (root / "corpus").mkdir()
     (root / "corpus" / "pitka.jsonl").write_text(json.dumps({"id": "pitka", "date": "2022-02", "title": "Pitkä päätös",
                                                              "body": body}, ensure_ascii=False), encoding="utf-8")
-    update_index(root / "corpus", root / "index")
-    return create_app({"INDEX_DIR": root / "index", "TESTING": True, "PART_CHARS": 2000}).test_client()
+    with ShardServers() as servers:
+        target = make_target(backend, root / "corpus", root, servers)
+        yield create_app({**target.settings(), "TESTING": True, "PART_CHARS": 2000}).test_client()
 
 
 def test_a_long_bulletin_is_shown_a_part_at_a_time(long_client):

@@ -1,4 +1,5 @@
-"""The OpenAPI document matches the API: the same routes, the parameters they read, the shapes they return."""
+"""The OpenAPI document matches the API: the same routes, the parameters they read, the shapes they return,
+on every backend."""
 
 from __future__ import annotations
 
@@ -14,14 +15,22 @@ from hypothesis import strategies as st
 
 from search.web import create_app
 
+from conftest import Target, copy_seeds
+
 SEED_2020 = "000_d69fc6f4f0811f96"
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict,
           "null": type(None)}
 
 
 @pytest.fixture(scope="module")
-def app(seed_index: Path) -> Flask:
-    return create_app({"INDEX_DIR": seed_index, "TESTING": True})
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_seeds(tmp_path_factory.mktemp("openapi") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def app(target: Target) -> Flask:
+    """The app over the seeds, on every backend."""
+    return create_app({**target.settings(), "TESTING": True})
 
 
 @pytest.fixture

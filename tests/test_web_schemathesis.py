@@ -1,7 +1,7 @@
 """Schemathesis against /api/openapi.json: requests generated from the document, valid and invalid,
-sent to the real app over the seed index. Every response must agree with the document: no 5xx, and
-documented status codes, content types, headers and shapes, invalid data rejected, an undeclared
-method answered 405 with Allow (Schemathesis's default checks).
+sent to the real app over the seeds, on Whoosh and on Xapian. Every response must agree with the
+document: no 5xx, and documented status codes, content types, headers and shapes, invalid data
+rejected, an undeclared method answered 405 with Allow (Schemathesis's default checks).
 
 All but one: a request the document allows may still be a bad search (an unbalanced quote, a word
 of only digits and stopwords, 2021-02-30, `from` after `to`), which the API answers with its
@@ -22,6 +22,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from search.web import create_app
 
+from conftest import Target, copy_seeds
+
 # Requests per operation; SCHEMATHESIS_EXAMPLES=2000 for a longer run (`pytest --hypothesis-seed` replays one).
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", 100))
 
@@ -31,9 +33,22 @@ DOCUMENT = create_app({"TESTING": True}).test_client().get("/api/openapi.json").
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
+@pytest.fixture(scope="module", params=["whoosh", "xapian-remote"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Whoosh, and Xapian through the whole stack (shards served over TCP): what the API answers does not
+    depend on where the shards are, and each backend's run takes seconds."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def app(seed_index: Path) -> Flask:
-    return create_app({"INDEX_DIR": seed_index, "TESTING": True})
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_seeds(tmp_path_factory.mktemp("openapi") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def app(target: Target) -> Flask:
+    """The app over the seeds, on every backend."""
+    return create_app({**target.settings(), "TESTING": True})
 
 
 @schema.parametrize()

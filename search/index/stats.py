@@ -29,12 +29,14 @@ class IndexStats:
     segments: int
     updated: datetime
     schema_version: int
+    backend: str = "whoosh"  # with "xapian", `segments` counts the shards
 
     def lines(self) -> list[str]:
         """The figures as aligned `label: value` lines for a terminal."""
         dates = f"{self.first_date} … {self.last_date}" if self.first_date else "–"
         vocabulary = ", ".join(f"{count:,} {name}" for name, count in self.vocabulary.items())
-        segments = f"{self.segments} segment{'' if self.segments == 1 else 's'}"
+        unit = "shard" if self.backend == "xapian" else "segment"
+        segments = f"{self.segments} {unit}{'' if self.segments == 1 else 's'}"
         rows = [("index", f"{self.index_dir} (schema version {self.schema_version}, {segments})"),
                 ("bulletins", f"{self.bulletins:,}"), ("dates", dates),
                 ("size", f"{self.size_bytes / 2**20:,.1f} MB"), ("vocabulary", vocabulary),

@@ -132,7 +132,7 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
                     held.close()
             if rebuild or report.added or report.updated or report.deleted:
                 batch.commit(clear=rebuild)
-                _count_failures(batch.failures, held.hashes if held else {}, report)
+                count_failures(batch.failures, held.hashes if held else {}, report)
                 remove_leftovers(index_dir)
         except BaseException:
             batch.cancel()
@@ -180,7 +180,7 @@ def _docs_of(reader: IndexReader, files: list[str]) -> list[int]:
             for docnum in reader.postings("file", name).all_ids() if not reader.is_deleted(docnum)]
 
 
-def _count_failures(failures: list[Failure], stored: dict[str, str], report: IndexReport) -> None:
+def count_failures(failures: list[Failure], stored: dict[str, str], report: IndexReport) -> None:
     """Count the bulletins that could not be analysed as skipped, not as added or updated (the
     old version of an updated one stays)."""
     for bulletin_id, problem in failures:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -36,7 +36,7 @@ from search.searcher.evaluate import Evaluator
 from search.searcher.expansion import expansion_lemmas, expansion_query, new_hits
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, Leads, LeadStats, feedback_model, rerank_tiers
 from search.searcher.filters import BulletinFields
-from search.searcher.hits import check_request, forgiven, lemma_matcher, make_hit, stored_bulletin
+from search.searcher.hits import check_request, forgiven, forgiving_search, lemma_matcher, make_hit, stored_bulletin
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, overview
 from search.searcher.postings import Scores, TermScores
@@ -44,7 +44,6 @@ from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_qu
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, excluded_words, proximity
 from search.searcher.results import SearchRequest, SearchResult, Span, StoredBulletin
 from search.searcher.snippets import highlight
-from search.searcher.suggest import suggest
 
 Related = Literal["follow", "fallback"]
 
@@ -131,15 +130,8 @@ class BulletinSearch:
         be understood."""
         started = time.perf_counter()
         view = self._view()
-        searched = forgiven(request)
-        corrections = ["quote"] if searched.query != request.query else []
-        ranking = self._rank(view, searched)
-        suggestion = suggest(searched.query, ranking.parsed, view.searcher.reader())
-        if suggestion and not ranking.total and not request.verbatim:
-            respelled = replace(searched, query=suggestion)
-            found = self._rank(view, respelled)
-            if found.total:
-                searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
+        searched, ranking, suggestion, corrections = forgiving_search(
+            request, lambda searched: self._rank(view, searched), view.searcher.reader())
         matcher = QueryMatcher(ranking.parsed)
         # the words of the expansion lemmas, marked in the related results the expansion brought in
         topic = lemma_matcher(ranking.expansion) if any(docnum in ranking.new_hits for docnum, _, _ in ranking.page) else None

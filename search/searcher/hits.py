@@ -4,7 +4,9 @@ and explanation, made from the stored fields alone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol, TypeVar
 
 from search.errors import QueryError
 from search.finnish import STEM_MARK
@@ -13,6 +15,8 @@ from search.searcher.matching import QueryMatcher
 from search.searcher.query import ParsedQuery, Term, Word, without_unpaired_quote
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, StoredBulletin
 from search.searcher.snippets import after_title, snippet
+from search.searcher.suggest import suggest
+from search.searcher.vocabulary import Vocabulary
 
 # The stored fields a hit carries besides its title, date and snippet (a bulletin's page shows more).
 HIT_FIELDS = ("organ", "url", "kind", "case", "classification", "lang")
@@ -54,6 +58,33 @@ def stored_bulletin(fields: dict) -> StoredBulletin:
     """The bulletin of its stored fields, as its page shows it."""
     return StoredBulletin(id=fields["id"], title=fields["title"], date=fields["date_text"], body=fields["body"],
                           **{name: fields.get(name) for name in (*HIT_FIELDS, "source", "section")})
+
+
+class Ranked(Protocol):
+    """What a backend's ranking of a search tells of it, besides its page."""
+
+    parsed: ParsedQuery
+    total: int
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def forgiving_search(request: SearchRequest, rank: Callable[[SearchRequest], R],
+                     vocabulary: Vocabulary) -> tuple[SearchRequest, R, str | None, list[str]]:
+    """The request as searched, its ranking by `rank`, the did-you-mean suggestion, and the
+    corrections made: unless `verbatim`, an unpaired quote is dropped ("quote"), and when nothing
+    matches, the suggested spelling is searched instead if anything matches it ("spelling")."""
+    searched = forgiven(request)
+    corrections = ["quote"] if searched.query != request.query else []
+    ranking = rank(searched)
+    suggestion = suggest(searched.query, ranking.parsed, vocabulary)
+    if suggestion and not ranking.total and not request.verbatim:
+        respelled = replace(searched, query=suggestion)
+        found = rank(respelled)
+        if found.total:
+            searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
+    return searched, ranking, suggestion, corrections
 
 
 def forgiven(request: SearchRequest) -> SearchRequest:

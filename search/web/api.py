@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search.errors import IndexMissingError
+from search.errors import IndexMissingError, ShardUnavailableError
 from search.web import openapi
 from search.web.backend import searcher, watcher_status
 from search.web.errors import error_response
@@ -44,14 +44,18 @@ def bulletin(bulletin_id: str):
 
 @blueprint.get("/health")
 def health():
-    """Whether the index can be searched (503 while it is missing), and how the watcher keeping it
-    current goes, if the server runs one."""
+    """Whether the index can be searched (503 while it is missing, or a shard of it cannot be reached),
+    and how the watcher keeping it current goes, if the server runs one."""
     body: dict = {"status": "ok"}
     status = 200
     try:
-        searcher()
+        searcher().last_update()  # reaches every shard of a sharded index
     except IndexMissingError:
         body, status = {"status": "unavailable", "message": text(language(), "index_missing")}, 503
+    except ShardUnavailableError as error:
+        body = {"status": "unavailable", "message": text(language(), "shard_down", shard=error.shard),
+                "shard": error.shard}
+        status = 503
     watcher = watcher_status()
     if watcher is not None:
         body["watcher"] = watcher.to_dict()

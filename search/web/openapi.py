@@ -130,6 +130,7 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
             "message": {"type": "string", "description": "Why the index cannot be searched."},
+            "shard": {"type": "string", "description": "The shard of a sharded (Xapian) index that cannot be reached."},
             "watcher": {"$ref": "#/components/schemas/Watcher"},
         },
     },
@@ -159,7 +160,7 @@ def _json(schema: str, description: str) -> dict:
 
 
 _BAD = _json("Error", "A parameter cannot be used; `param` names it.")
-_NO_INDEX = _json("Error", "There is no index yet.")
+_NO_INDEX = _json("Error", "There is no index yet, or a shard of a sharded index cannot be reached (the message names it).")
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Bulletin id."}
 
 
@@ -197,7 +198,8 @@ def document() -> dict:
                               "404": _json("Error", "No bulletin has this id."), "503": _NO_INDEX}}},
             "/api/health": {"get": {
                 "operationId": "health", "summary": "Whether the index can be searched",
-                "responses": {"200": _json("Health", "Ready."), "503": _json("Health", "There is no index yet.")}}},
+                "responses": {"200": _json("Health", "Ready."),
+                              "503": _json("Health", "There is no index yet, or a shard cannot be reached.")}}},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",

@@ -15,7 +15,7 @@ from search.corpus import Bulletin
 from search.finnish import analyze_word, term_lists
 from search.finnish.tokenizer import word_texts
 from search.index.documents import case_terms, indexed_hash
-from search.xapian.layout import CLASSIFICATION, DATE, HASH, KIND, MAX_TERM_BYTES, ORGAN, PREFIXES, YEAR
+from search.xapian.layout import CLASSIFICATION, DATE, HASH, ID, KIND, LEAD, MAX_TERM_BYTES, ORGAN, PREFIXES, YEAR
 
 # The fields a hit or a bulletin's page shows, stored as the document's data.
 STORED = ("id", "title", "body", "date_text", "organ", "lang", "kind", "case", "classification", "section", "url",
@@ -33,6 +33,8 @@ def to_document(bulletin: Bulletin, file: str = "") -> xapian.Document:
             _add(document, prefix + term)
     for lemma in terms.lead:
         _boolean(document, PREFIXES["lead"] + lemma)
+    document.add_value(LEAD, " ".join(terms.lead))
+    document.add_value(ID, bulletin.id)
     for term in case_terms(bulletin.case) if bulletin.case else ():
         _add(document, PREFIXES["case"] + term)
     _boolean(document, PREFIXES["id"] + bulletin.id)

@@ -32,20 +32,31 @@ import xapian
 
 from search.finnish import analyze_word
 from search.searcher.completions import LIMIT, Completion, complete
+from search.searcher.engine import Related
 from search.searcher.expansion import MAX_SHARE, NEW_HITS
 from search.searcher.feedback import DEPTH, FEEDBACK_DOCS, MIN_VOTES, bm25_idf, model, reorder
 from search.searcher.filters import FACETS
-from search.searcher.hits import check_request, forgiven, lemma_matcher, make_hit, stored_bulletin
+from search.searcher.hits import check_request, forgiven, forgiving_search, lemma_matcher, make_hit, stored_bulletin
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, examples
 from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
 from search.searcher.ranking import WEIGHTS, Weights
 from search.searcher.results import SearchRequest, SearchResult, Span, StoredBulletin
 from search.searcher.snippets import highlight
-from search.searcher.suggest import suggest
 from search.xapian import queries
 from search.xapian.documents import id_term, stored_fields
-from search.xapian.layout import DATE, PREFIXES, SLOTS, YEAR, ShardUnavailableError, down_shard, local_shards, open_shards
+from search.xapian.layout import (
+    DATE,
+    ID,
+    LEAD,
+    PREFIXES,
+    SLOTS,
+    YEAR,
+    ShardUnavailableError,
+    down_shard,
+    local_shards,
+    open_shards,
+)
 from search.xapian.writer import UPDATED
 
 _T = TypeVar("_T")
@@ -105,12 +116,14 @@ class _Names:
 class XapianSearch:
     """Searches the Xapian shards: the local index in `index_dir` (its shards as its xapian.json
     names them, followed across rebuilds), or the given `shards` (folders or `host:port` of
-    xapian-tcpsrv servers). Safe to share between threads."""
+    xapian-tcpsrv servers). `related` as BulletinSearch takes it. Safe to share between threads."""
 
-    def __init__(self, index_dir: Path | None = None, shards: Sequence[str] = (), weights: Weights = WEIGHTS) -> None:
+    def __init__(self, index_dir: Path | None = None, shards: Sequence[str] = (), weights: Weights = WEIGHTS,
+                 related: Related = "follow") -> None:
         self.index_dir = Path(index_dir) if index_dir is not None else None
         self.shards = tuple(shards)
         self.weights = weights
+        self.related = related
         self._local = threading.local()
         self._names: _Names | None = None
         self._names_lock = threading.Lock()
@@ -119,18 +132,10 @@ class XapianSearch:
     def search(self, request: SearchRequest) -> SearchResult:
         """As BulletinSearch.search."""
         started = time.perf_counter()
-        searched = forgiven(request)
-        corrections = ["quote"] if searched.query != request.query else []
 
         def run(database: xapian.Database) -> SearchResult:
-            nonlocal searched, corrections
-            ranking = self._rank(database, searched)
-            suggestion = suggest(searched.query, ranking.parsed, Vocabulary(database))
-            if suggestion and not ranking.total and not request.verbatim:
-                respelled = replace(searched, query=suggestion)
-                found = self._rank(database, respelled)
-                if found.total:
-                    searched, ranking, corrections = respelled, found, [*corrections, "spelling"]
+            searched, ranking, suggestion, corrections = forgiving_search(
+                request, lambda searched: self._rank(database, searched), Vocabulary(database))
             matcher = QueryMatcher(ranking.parsed)
             topic = lemma_matcher(ranking.expansion) if any(hit.new for hit in ranking.page) else None
             return SearchResult(
@@ -212,12 +217,13 @@ class XapianSearch:
         matching = _filtered(matches_only, restrict)
         relating = _filtered(xapian.Query(xapian.Query.OP_AND_NOT, loose, matches_only), restrict)
         total, facets = _count(database, matching, spies=True)
-        expansion, found, new = None, {}, frozenset()
+        expansion, found, lemmas, new = None, {}, {}, frozenset()
         if request.sort == "relevance" and parsed.required and total >= MIN_VOTES:
             best = _ranked(database, _filter(scoring, matching), 0, FEEDBACK_DOCS, "relevance", weights)
             found = model([_lead(item.document) for item in best], _idf(database, "body"), _idf(database, "lead"))
             own = {lemma for word in parsed.positive_words for lemma in analyze_word(word.text).lemmas}
-            expansion = _expansion(database, found, own, weights.expansion)
+            lemmas = _expansion_lemmas(database, found, own)
+            expansion = _expansion(lemmas, weights.expansion)
         if expansion is not None:
             scoring = xapian.Query(xapian.Query.OP_OR, scoring, expansion)
             new = _new_hits(database, expansion, loose, queries.excluded_words(parsed, weights), restrict, weights)
@@ -226,11 +232,11 @@ class XapianSearch:
                 relating = xapian.Query(xapian.Query.OP_OR, relating, brought)
         related_total = _count(database, relating)[0]
         tiers = _listed(_Tier(_filter(scoring, matching), total, False),
-                        _Tier(_filter(scoring, relating), related_total, True), request)
+                        _Tier(_filter(scoring, relating), related_total, True), request, self.related == "follow")
         gain = _gain(found, weights.feedback) if expansion is not None or found else None
         return Ranking(parsed=parsed, page=tuple(_page(database, tiers, request, weights, gain, new)), total=total,
                        related_total=related_total, facets=facets,
-                       expansion=tuple(found) if expansion is not None else (), new_hits=new)
+                       expansion=tuple(lemmas) if expansion is not None else (), new_hits=new)
 
     # --- databases ---
 
@@ -246,18 +252,22 @@ class XapianSearch:
         return database
 
     def _with_database(self, work: Callable[[xapian.Database], _T]) -> _T:
-        """`work` done with this thread's database; once again after a shard changed under it, and a
-        ShardUnavailableError naming the shard that cannot be reached."""
+        """`work` done with this thread's database; again, with the shards reopened, after one
+        changed under it or a rebuild replaced them; else ShardUnavailableError naming the shard
+        that cannot be reached."""
         for attempt in range(3):
             try:
                 return work(self._database())
-            except xapian.DatabaseModifiedError:
-                if attempt == 2:
+            except ShardUnavailableError:
+                if self.index_dir is None or attempt == 2:  # a local shard may have gone with a rebuild
                     raise
             except (xapian.NetworkError, xapian.DatabaseError) as error:
                 self._local.database = None
+                if attempt < 2 and isinstance(error, (xapian.DatabaseModifiedError, xapian.DatabaseOpeningError,
+                                                      xapian.DatabaseNotFoundError)):
+                    continue
                 shards = local_shards(self.index_dir) if self.index_dir is not None else list(self.shards)
-                raise ShardUnavailableError(down_shard(shards) or "?", error.get_msg()) from None
+                raise ShardUnavailableError(down_shard(shards) or ", ".join(shards), error.get_msg()) from None
         raise AssertionError("unreachable")
 
     def _field_names(self, database: xapian.Database) -> _Names:
@@ -292,12 +302,14 @@ class Ranking:
     new_hits: frozenset[str] = frozenset()
 
 
-def _listed(matches: _Tier, related: _Tier, request: SearchRequest) -> list[_Tier]:
+def _listed(matches: _Tier, related: _Tier, request: SearchRequest, follow: bool) -> list[_Tier]:
+    """As BulletinSearch._listed: the related results alone when nothing matches, after the matches
+    in relevance order when they `follow` them, else the matches alone."""
     if not request.related:
         return [matches]
     if not matches.count:
         return [related]
-    return [matches, related] if request.sort == "relevance" else [matches]
+    return [matches, related] if request.sort == "relevance" and follow else [matches]
 
 
 def _page(database: xapian.Database, tiers: list[_Tier], request: SearchRequest, weights: Weights,
@@ -403,20 +415,12 @@ def _postings(database: xapian.Database, term: str) -> Iterator:
 
 
 def _id(document: xapian.Document) -> str:
-    return stored_fields(document)["id"]
+    return document.get_value(ID).decode("utf-8")
 
 
 def _lead(document: xapian.Document) -> frozenset[str]:
     """The lemmas of a bulletin's lead."""
-    prefix = PREFIXES["lead"].encode()
-    terms = document.termlist()
-    terms.skip_to(prefix)
-    found = []
-    for item in terms:
-        if not item.term.startswith(prefix):
-            break
-        found.append(item.term[len(prefix):].decode("utf-8"))
-    return frozenset(found)
+    return frozenset(document.get_value(LEAD).decode("utf-8").split())
 
 
 def _idf(database: xapian.Database, field: str) -> Callable[[str], float]:
@@ -424,12 +428,18 @@ def _idf(database: xapian.Database, field: str) -> Callable[[str], float]:
     return lambda lemma: bm25_idf(count, database.get_termfreq(PREFIXES[field] + lemma))
 
 
-def _expansion(database: xapian.Database, found: dict[str, float], own: set[str], weight: float) -> xapian.Query | None:
-    """As search.searcher.expansion.expansion_query: the model's lemmas other than the query's own and
-    the most common ones, searched in the bodies with `weight` times their share of the model."""
+def _expansion_lemmas(database: xapian.Database, found: dict[str, float], own: set[str]) -> dict[str, float]:
+    """The lemmas of the feedback model `found` that expand the query, with their weights: not the
+    query's `own` lemmas, nor those in more than MAX_SHARE of the bodies (as expansion_query picks them;
+    a hit the expansion brought in marks these words, not the whole model's)."""
     count = database.get_doccount() or 1
-    lemmas = {lemma: part for lemma, part in found.items()
-              if lemma not in own and database.get_termfreq(PREFIXES["body"] + lemma) / count <= MAX_SHARE}
+    return {lemma: part for lemma, part in found.items()
+            if lemma not in own and database.get_termfreq(PREFIXES["body"] + lemma) / count <= MAX_SHARE}
+
+
+def _expansion(lemmas: dict[str, float], weight: float) -> xapian.Query | None:
+    """As search.searcher.expansion.expansion_query: the expansion `lemmas` searched in the bodies with
+    `weight` times their share of their weight; None when there is none or the weight is 0."""
     total = sum(lemmas.values())
     if not weight or not total:
         return None

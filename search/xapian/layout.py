@@ -25,15 +25,16 @@ import xapian
 from search.errors import IndexMissingError, ShardUnavailableError
 
 # Bump when the terms, values or stored data change: an index of another version is rebuilt.
-VERSION = 1
+VERSION = 2
 LAYOUT_FILE = "xapian.json"
 
 # The term prefixes, one capital letter each (the terms are lowercase): text fields, then filters.
 PREFIXES = {"body": "B", "title": "T", "exact": "X", "parts": "P", "id": "Q", "file": "F", "organ": "O",
             "kind": "K", "classification": "C", "case": "H", "lead": "L"}
 # The value slots: the date as a sortable day number, the filter fields as written (for facets),
-# and what tells whether the index holds a bulletin as it is.
-DATE, ORGAN, KIND, CLASSIFICATION, YEAR, HASH = range(6)
+# what tells whether the index holds a bulletin as it is, its id, and its lead's lemmas
+# (space-separated: feedback reads them for the best hits, quicker than their terms).
+DATE, ORGAN, KIND, CLASSIFICATION, YEAR, HASH, ID, LEAD = range(8)
 SLOTS = {"organ": ORGAN, "kind": KIND, "classification": CLASSIFICATION}
 # Xapian refuses terms longer than 245 bytes.
 MAX_TERM_BYTES = 240

@@ -45,4 +45,5 @@ def index_stats(index_dir: Path | None, shards: Sequence[str] = ()) -> IndexStat
         segments=len(shards),
         updated=datetime.fromisoformat(stamp) if stamp else datetime.fromtimestamp(0, UTC),
         schema_version=VERSION,
+        backend="xapian",
     )

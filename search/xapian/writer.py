@@ -22,7 +22,7 @@ import xapian
 from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError
 from search.index.lock import index_lock
-from search.index.writer import PARALLEL_FROM, HeldElsewhere, IndexReport, Progress, compare_corpus
+from search.index.writer import PARALLEL_FROM, HeldElsewhere, IndexReport, Progress, compare_corpus, count_failures
 from search.processes import die_with_parent
 from search.xapian.documents import id_term, to_document
 from search.xapian.layout import HASH, PREFIXES, Layout, shard_of
@@ -51,7 +51,10 @@ def update_index(corpus_dir: Path, index_dir: Path, *, shards: int | None = None
     except OSError as error:
         raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
     except xapian.Error as error:
-        raise BulletinsError(f"cannot write the index in {index_dir}: {error.get_msg()}") from error
+        # the system's reason where there is one ("File too large"), as for an OSError, not "Error writing block 8"
+        system = error.get_error_string()
+        reason = (system.decode("utf-8", "replace") if isinstance(system, bytes) else system) or error.get_msg()
+        raise BulletinsError(f"cannot write the index in {index_dir}: {reason}") from error
     report.seconds = time.perf_counter() - started
     return report
 
@@ -62,7 +65,7 @@ def _update(corpus_dir: Path, index_dir: Path, shards: int | None, rebuild: bool
     if old is None or old.version != Layout(1).version or (shards and shards != old.shards):
         rebuild = True
     layout = Layout(shards or (old.shards if old else 1), (old.generation + 1 if old else 1)) if rebuild else old
-    _remove_leftovers(index_dir, old if not rebuild else None, keep=layout)
+    _remove_leftovers(index_dir, keep=old)  # what a killed rebuild left
     report = IndexReport(rebuilt=rebuild)
     if rebuild:
         layout.folder(index_dir).mkdir(parents=True)
@@ -78,7 +81,7 @@ def _update(corpus_dir: Path, index_dir: Path, shards: int | None, rebuild: bool
             compare_corpus(CorpusReader(corpus_dir, limit), held, batch, report, progress)
         if rebuild or report.added or report.updated or report.deleted:
             batch.commit()
-            _count_failures(batch.failures, held.hashes if held else {}, report)
+            count_failures(batch.failures, held.hashes if held else {}, report)
         else:
             batch.cancel()
     except BaseException:
@@ -86,25 +89,15 @@ def _update(corpus_dir: Path, index_dir: Path, shards: int | None, rebuild: bool
         raise
     if rebuild:
         layout.write(index_dir)  # the switch to the new generation
-        _remove_leftovers(index_dir, None, keep=layout)
+        _remove_leftovers(index_dir, keep=layout)
     return report
 
 
-def _count_failures(failures: list[tuple[str, Problem]], stored: dict[str, str], report: IndexReport) -> None:
-    for bulletin_id, problem in failures:
-        report.problems.append(problem)
-        if bulletin_id in stored:
-            report.updated -= 1
-            report.unchanged += 1
-        else:
-            report.added -= 1
-
-
-def _remove_leftovers(index_dir: Path, old: Layout | None, keep: Layout) -> None:
-    """Remove the generations of shards other than `keep`'s (and `old`'s, which readers still use)."""
+def _remove_leftovers(index_dir: Path, keep: Layout | None) -> None:
+    """Remove every generation of shards but `keep`'s (all of them when None)."""
     if not index_dir.is_dir():
         return
-    kept = {keep.folder(index_dir).name} | ({old.folder(index_dir).name} if old else set())
+    kept = {keep.folder(index_dir).name} if keep else set()
     for folder in index_dir.iterdir():
         if folder.is_dir() and folder.name.startswith("g") and folder.name[1:].isdigit() and folder.name not in kept:
             shutil.rmtree(folder, ignore_errors=True)
