@@ -8,6 +8,7 @@ of one word shares the word's position), so a phrase is an OP_PHRASE over the le
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import xapian
 
@@ -17,10 +18,6 @@ from search.finnish.tokenizer import word_texts
 from search.index.documents import case_terms, indexed_hash
 from search.xapian.layout import CLASSIFICATION, DATE, HASH, ID, KIND, LEAD, MAX_TERM_BYTES, ORGAN, PREFIXES, YEAR
 
-# The fields a hit or a bulletin's page shows, stored as the document's data.
-STORED = ("id", "title", "body", "date_text", "organ", "lang", "kind", "case", "classification", "section", "url",
-          "source")
-
 
 def to_document(bulletin: Bulletin, file: str = "") -> xapian.Document:
     """The Xapian document of `bulletin`, read from the corpus's `file` (relative to the corpus)."""
@@ -29,8 +26,8 @@ def to_document(bulletin: Bulletin, file: str = "") -> xapian.Document:
     _positional(document, PREFIXES["body"], bulletin.body)
     terms = term_lists(f"{bulletin.title}\n{bulletin.body}")
     for prefix, found in ((PREFIXES["exact"], terms.exact), (PREFIXES["parts"], terms.parts)):
-        for term in found:
-            _add(document, prefix + term)
+        for term, count in Counter(found).items():  # one call per term, with its count
+            _add(document, prefix + term, count)
     for lemma in terms.lead:
         _boolean(document, PREFIXES["lead"] + lemma)
     document.add_value(LEAD, " ".join(terms.lead))
@@ -68,20 +65,27 @@ def id_term(bulletin_id: str) -> str:
 
 
 def _positional(document: xapian.Document, prefix: str, text: str) -> None:
+    # runs for every word of every bulletin: names bound locally
+    analyze, add, fits = analyze_word, document.add_posting, _fits
     for position, word in enumerate(word_texts(text), 1):
-        analysis = analyze_word(word)
+        analysis = analyze(word)
         if not analysis.stop:
             for lemma in analysis.lemmas:
                 term = prefix + lemma
-                if len(term.encode("utf-8")) <= MAX_TERM_BYTES:
-                    document.add_posting(term, position)
+                if fits(term):
+                    add(term, position)
 
 
-def _add(document: xapian.Document, term: str) -> None:
-    if len(term.encode("utf-8")) <= MAX_TERM_BYTES:
-        document.add_term(term)
+def _fits(term: str) -> bool:
+    """Whether Xapian takes the term (a character is at most 4 bytes: most terms need no encoding)."""
+    return len(term) * 4 <= MAX_TERM_BYTES or len(term.encode("utf-8")) <= MAX_TERM_BYTES
+
+
+def _add(document: xapian.Document, term: str, count: int = 1) -> None:
+    if _fits(term):
+        document.add_term(term, count)
 
 
 def _boolean(document: xapian.Document, term: str) -> None:
-    if len(term.encode("utf-8")) <= MAX_TERM_BYTES:
+    if _fits(term):
         document.add_boolean_term(term)
