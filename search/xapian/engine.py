@@ -62,6 +62,10 @@ from search.xapian.writer import UPDATED
 _T = TypeVar("_T")
 # How long the names of the filter fields (for completions) are kept before they are counted again.
 NAMES_SECONDS = 60.0
+# The value slots of the facets.
+FACET_SLOTS = {"year": YEAR, "organ": SLOTS["organ"], "kind": SLOTS["kind"]}
+# How long the number of bulletins holding a term is remembered, at most.
+FREQUENCY_SECONDS = 60.0
 
 
 @dataclass
@@ -73,14 +77,38 @@ class _Tier:
     related: bool
 
 
+class Frequencies:
+    """How many bulletins hold each term looked up, remembered for FREQUENCY_SECONDS at most and while
+    the number of bulletins stays the same: a remote shard answers every lookup with a round trip,
+    and feedback and did-you-mean look up dozens per search. Shared by the threads."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._key: tuple[int, int] | None = None
+
+    def of(self, database: xapian.Database, term: str) -> int:
+        key = (database.get_doccount(), int(time.monotonic() // FREQUENCY_SECONDS))
+        if key != self._key:
+            self._counts, self._key = {}, key
+        found = self._counts.get(term)
+        if found is None:
+            found = self._counts[term] = database.get_termfreq(term)
+        return found
+
+
 class Vocabulary:
     """The terms of a Xapian database's fields, as search.searcher.vocabulary.Vocabulary reads them."""
 
-    def __init__(self, database: xapian.Database) -> None:
+    def __init__(self, database: xapian.Database, frequencies: Frequencies) -> None:
         self._database = database
+        self._frequencies = frequencies
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return self._database.get_termfreq(PREFIXES[field] + text)
+        return self._frequencies.of(self._database, PREFIXES[field] + text)
+
+    def count(self) -> int:
+        """How many bulletins the index holds."""
+        return self._database.get_doccount()
 
     def iter_prefix(self, field: str, prefix: str) -> Iterator[tuple[bytes, _TermInfo]]:
         start = len(PREFIXES[field].encode())
@@ -126,6 +154,7 @@ class XapianSearch:
         self.related = related
         self._local = threading.local()
         self._names: _Names | None = None
+        self._frequencies = Frequencies()
         self._names_lock = threading.Lock()
         self._database()  # fail now for a missing index or an unreachable shard
 
@@ -135,7 +164,7 @@ class XapianSearch:
 
         def run(database: xapian.Database) -> SearchResult:
             searched, ranking, suggestion, corrections = forgiving_search(
-                request, lambda searched: self._rank(database, searched), Vocabulary(database))
+                request, lambda searched: self._rank(database, searched), Vocabulary(database, self._frequencies))
             matcher = QueryMatcher(ranking.parsed)
             topic = lemma_matcher(ranking.expansion) if any(hit.new for hit in ranking.page) else None
             return SearchResult(
@@ -174,20 +203,19 @@ class XapianSearch:
 
     def complete(self, text: str, limit: int = LIMIT) -> tuple[Completion, ...]:
         """As BulletinSearch.complete."""
-        return self._with_database(lambda database: complete(text, Vocabulary(database), self._field_names(database),
-                                                             limit))
+        return self._with_database(lambda database: complete(
+            text, Vocabulary(database, self._frequencies), self._field_names(database), limit))
 
     def overview(self) -> Overview:
         """What the index holds: bulletins, years, last update, deciding bodies, example searches."""
         def make(database: xapian.Database) -> Overview:
-            counts = _value_counts(database, xapian.Query.MatchAll, {"year": YEAR, "organ": SLOTS["organ"],
-                                                                     "kind": SLOTS["kind"]})
+            counts = _value_counts(database, xapian.Query.MatchAll, FACET_SLOTS)
             years = [int(year) for year in counts["year"]]
             bulletins = database.get_doccount()
             return Overview(bulletins=bulletins, first_year=min(years, default=None), last_year=max(years, default=None),
                             updated=self._updated(database), organs=_by_lowercase(counts["organ"], named=True)[0],
                             kinds=_by_lowercase(counts["kind"], named=True)[0],
-                            examples=examples(Vocabulary(database), bulletins))
+                            examples=examples(Vocabulary(database, self._frequencies), bulletins))
         return self._with_database(make)
 
     def last_update(self) -> datetime:
@@ -216,13 +244,14 @@ class XapianSearch:
             scoring = xapian.Query(xapian.Query.OP_OR, scoring, near)
         matching = _filtered(matches_only, restrict)
         relating = _filtered(xapian.Query(xapian.Query.OP_AND_NOT, loose, matches_only), restrict)
-        total, facets = _count(database, matching, spies=True)
+        vocabulary = Vocabulary(database, self._frequencies)
+        # one pass over the matches: how many, their facets, and the best of them for feedback
+        total, facets, best = _matches(database, _filter(scoring, matching), FEEDBACK_DOCS, weights)
         expansion, found, lemmas, new = None, {}, {}, frozenset()
         if request.sort == "relevance" and parsed.required and total >= MIN_VOTES:
-            best = _ranked(database, _filter(scoring, matching), 0, FEEDBACK_DOCS, "relevance", weights)
-            found = model([_lead(item.document) for item in best], _idf(database, "body"), _idf(database, "lead"))
+            found = model([_lead(key) for key in _sort_keys(best)], _idf(vocabulary, "body"), _idf(vocabulary, "lead"))
             own = {lemma for word in parsed.positive_words for lemma in analyze_word(word.text).lemmas}
-            lemmas = _expansion_lemmas(database, found, own)
+            lemmas = _expansion_lemmas(vocabulary, found, own)
             expansion = _expansion(lemmas, weights.expansion)
         if expansion is not None:
             scoring = xapian.Query(xapian.Query.OP_OR, scoring, expansion)
@@ -230,7 +259,7 @@ class XapianSearch:
             if new:
                 brought = xapian.Query(xapian.Query.OP_OR, [xapian.Query(id_term(ident)) for ident in new])
                 relating = xapian.Query(xapian.Query.OP_OR, relating, brought)
-        related_total = _count(database, relating)[0]
+        related_total = _count(database, relating)
         tiers = _listed(_Tier(_filter(scoring, matching), total, False),
                         _Tier(_filter(scoring, relating), related_total, True), request, self.related == "follow")
         gain = _gain(found, weights.feedback) if expansion is not None or found else None
@@ -313,7 +342,7 @@ def _listed(matches: _Tier, related: _Tier, request: SearchRequest, follow: bool
 
 
 def _page(database: xapian.Database, tiers: list[_Tier], request: SearchRequest, weights: Weights,
-          gain: Callable[[xapian.Document], float] | None, new: frozenset[str]) -> list[PageHit]:
+          gain: Callable[[frozenset[str]], float] | None, new: frozenset[str]) -> list[PageHit]:
     """The hits of the requested page: the tiers one after another, each in the requested order, the
     first DEPTH of each reordered by the feedback `gain`; related results after matches only fill out
     the last page of matches."""
@@ -327,13 +356,14 @@ def _page(database: xapian.Database, tiers: list[_Tier], request: SearchRequest,
         if before >= end:
             break
         wanted = max(end - before, DEPTH if gain is not None else 0)
-        ranked = [(item.docid, item.weight, item.document)
-                  for item in _ranked(database, tier.query, 0, wanted, request.sort, weights)]
-        if gain is not None:
-            documents = {docid: document for docid, _, document in ranked}
-            order = reorder([(docid, score) for docid, score, _ in ranked], lambda docid: gain(documents[docid]))
-            ranked = [(docid, score, documents[docid]) for docid, score in order]
-        for docid, score, document in ranked[max(0, start - before):max(0, end - before)]:
+        mset = _ranked(database, tier.query, wanted, request.sort, weights)
+        items = {item.docid: item for item in mset}
+        ranked = [(docid, item.weight) for docid, item in items.items()]
+        if gain is not None:  # by relevance, each item's sort key is its lead
+            leads = {item.docid: _lead(key) for item, key in zip(mset, _sort_keys(mset))}
+            ranked = reorder(ranked, lambda docid: gain(leads[docid]))
+        for docid, score in ranked[max(0, start - before):max(0, end - before)]:
+            document = items[docid].document
             is_new = tier.related and bool(new) and _id(document) in new
             page.append(PageHit(docid, score, tier.related, document, is_new))
         before += tier.count
@@ -351,34 +381,53 @@ def _bm25(weights: Weights) -> xapian.Weight:
     return xapian.BM25Weight(weights.k1, 0.0, 1.0, weights.b, 0.5)
 
 
-def _ranked(database: xapian.Database, query: xapian.Query, offset: int, size: int, sort: str,
-            weights: Weights) -> xapian.MSet:
+def _ranked(database: xapian.Database, query: xapian.Query, size: int, sort: str, weights: Weights) -> xapian.MSet:
+    """The first `size` bulletins `query` matches in the `sort` order; by relevance, each item's sort
+    key is its lead (search.xapian.layout.LEAD), which a remote shard sends with the item, sparing
+    a round trip for its document."""
     enquire = _enquire(database, query, _bm25(weights))
-    if sort != "relevance":
+    if sort == "relevance":
+        enquire.set_sort_by_relevance_then_value(LEAD, False)
+    else:
         enquire.set_sort_by_value_then_relevance(DATE, sort == "newest")
-    return enquire.get_mset(offset, size)
+    return enquire.get_mset(0, size)
 
 
-def _count(database: xapian.Database, query: xapian.Query, spies: bool = False) -> tuple[int, dict]:
-    """How many bulletins match `query`, exactly; with `spies`, also the facets of them."""
-    enquire = _enquire(database, query, xapian.BoolWeight())
-    if not spies:
-        return enquire.get_mset(0, 0, database.get_doccount()).get_matches_estimated(), {}
-    found = _value_counts(database, query, {"year": YEAR, "organ": SLOTS["organ"], "kind": SLOTS["kind"]})
-    total = sum(found["year"].values())
+def _matches(database: xapian.Database, query: xapian.Query, best: int, weights: Weights) -> tuple[int, dict, xapian.MSet]:
+    """One pass over every bulletin `query` matches: how many, exactly; their facets; and the `best` of
+    them by BM25, with their leads as sort keys."""
+    enquire = _enquire(database, query, _bm25(weights))
+    enquire.set_sort_by_relevance_then_value(LEAD, False)  # as _ranked: the items' sort keys are their leads
+    spies = _spies(enquire, FACET_SLOTS)
+    mset = enquire.get_mset(0, best, database.get_doccount())
+    found = _spied(spies)
     facets = {"year": {year: count for year, count in sorted(found["year"].items(), reverse=True)}}
     for field in FACETS[1:]:
         facets[field] = _by_lowercase(found[field], named=True)[0]
-    return total, facets
+    return mset.get_matches_estimated(), facets, mset
+
+
+def _count(database: xapian.Database, query: xapian.Query) -> int:
+    """How many bulletins match `query`, exactly."""
+    return _enquire(database, query, xapian.BoolWeight()).get_mset(0, 0, database.get_doccount()).get_matches_estimated()
 
 
 def _value_counts(database: xapian.Database, query: xapian.Query, slots: dict[str, int]) -> dict[str, dict[str, int]]:
     """How many of the bulletins `query` matches hold each value of each slot, counted in Xapian."""
     enquire = _enquire(database, query, xapian.BoolWeight())
+    spies = _spies(enquire, slots)
+    enquire.get_mset(0, 0, database.get_doccount())
+    return _spied(spies)
+
+
+def _spies(enquire: xapian.Enquire, slots: dict[str, int]) -> dict[str, xapian.ValueCountMatchSpy]:
     spies = {name: xapian.ValueCountMatchSpy(slot) for name, slot in slots.items()}
     for spy in spies.values():
         enquire.add_matchspy(spy)
-    enquire.get_mset(0, 0, database.get_doccount())
+    return spies
+
+
+def _spied(spies: dict[str, xapian.ValueCountMatchSpy]) -> dict[str, dict[str, int]]:
     return {name: {item.term.decode("utf-8"): item.termfreq for item in spy.values()} for name, spy in spies.items()}
 
 
@@ -418,23 +467,30 @@ def _id(document: xapian.Document) -> str:
     return document.get_value(ID).decode("utf-8")
 
 
-def _lead(document: xapian.Document) -> frozenset[str]:
-    """The lemmas of a bulletin's lead."""
-    return frozenset(document.get_value(LEAD).decode("utf-8").split())
+def _sort_keys(mset: xapian.MSet) -> list[bytes]:
+    """The sort key of each item of `mset`, in order: what it was sorted by after relevance. (The
+    bindings' MSetItem leaves out MSetIterator.get_sort_key; their own _get_hit_internal gives the
+    iterator.)"""
+    return [mset._get_hit_internal(index).get_sort_key() for index in range(mset.size())]
 
 
-def _idf(database: xapian.Database, field: str) -> Callable[[str], float]:
-    count = database.get_doccount()
-    return lambda lemma: bm25_idf(count, database.get_termfreq(PREFIXES[field] + lemma))
+def _lead(value: bytes) -> frozenset[str]:
+    """The lemmas of a bulletin's lead, from its LEAD value."""
+    return frozenset(value.decode("utf-8").split())
 
 
-def _expansion_lemmas(database: xapian.Database, found: dict[str, float], own: set[str]) -> dict[str, float]:
+def _idf(vocabulary: Vocabulary, field: str) -> Callable[[str], float]:
+    count = vocabulary.count()
+    return lambda lemma: bm25_idf(count, vocabulary.doc_frequency(field, lemma))
+
+
+def _expansion_lemmas(vocabulary: Vocabulary, found: dict[str, float], own: set[str]) -> dict[str, float]:
     """The lemmas of the feedback model `found` that expand the query, with their weights: not the
     query's `own` lemmas, nor those in more than MAX_SHARE of the bodies (as expansion_query picks them;
     a hit the expansion brought in marks these words, not the whole model's)."""
-    count = database.get_doccount() or 1
+    count = vocabulary.count() or 1
     return {lemma: part for lemma, part in found.items()
-            if lemma not in own and database.get_termfreq(PREFIXES["body"] + lemma) / count <= MAX_SHARE}
+            if lemma not in own and vocabulary.doc_frequency("body", lemma) / count <= MAX_SHARE}
 
 
 def _expansion(lemmas: dict[str, float], weight: float) -> xapian.Query | None:
@@ -454,14 +510,15 @@ def _new_hits(database: xapian.Database, expansion: xapian.Query, loose: xapian.
     query = xapian.Query(xapian.Query.OP_AND_NOT, expansion, loose)
     if excluded is not None:
         query = xapian.Query(xapian.Query.OP_AND_NOT, query, excluded)
-    mset = _enquire(database, _filtered(query, restrict), _bm25(weights)).get_mset(0, NEW_HITS)
-    return frozenset(_id(item.document) for item in mset)
+    enquire = _enquire(database, _filtered(query, restrict), _bm25(weights))
+    enquire.set_sort_by_relevance_then_value(ID, False)  # the ids come with the items as their sort keys
+    return frozenset(key.decode("utf-8") for key in _sort_keys(enquire.get_mset(0, NEW_HITS)))
 
 
-def _gain(found: dict[str, float], weight: float) -> Callable[[xapian.Document], float] | None:
+def _gain(found: dict[str, float], weight: float) -> Callable[[frozenset[str]], float] | None:
     """The feedback bonus of a bulletin by its lead, as search.searcher.feedback.rerank_tiers gives it."""
     total = sum(found.values())
     if not weight or not total:
         return None
     bonus = {lemma: weight * share / total for lemma, share in found.items()}
-    return lambda document: sum(bonus[lemma] for lemma in bonus.keys() & _lead(document))
+    return lambda lead: sum(bonus[lemma] for lemma in bonus.keys() & lead)
