@@ -1,5 +1,6 @@
-"""The relevance dev set in ../shared/data and its two indexes, shared by the benchmark scripts:
-ours (built with `update_index`, kept up to date incrementally) and the Snowball baseline."""
+"""The relevance dev set in ../shared/data and its indexes, shared by the benchmark scripts: ours
+(built with `update_index`, kept up to date incrementally), ours on the Xapian backend with a given
+number of shards, and the Snowball baseline."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from whoosh.index import FileIndex, create_in, exists_in, open_dir
 from whoosh.qparser import OrGroup, QueryParser
 from whoosh.query import Query
 
+from search import backends
 from search.index.writer import update_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,17 +49,32 @@ def qrels() -> dict[str, set[str]]:
     return relevant
 
 
-def our_index() -> Path:
-    """Our index of the dev corpus, brought up to date (a no-op when nothing changed)."""
-    corpus = OUT / "kko-corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    link = corpus / CORPUS.name
+def corpus() -> Path:
+    """The corpus folder of the dev set: a link to its one file."""
+    folder = OUT / "kko-corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / CORPUS.name
     if not link.exists():
         link.symlink_to(CORPUS)
+    return folder
+
+
+def our_index() -> Path:
+    """Our index of the dev corpus, brought up to date (a no-op when nothing changed)."""
     index_dir = OUT / "kko-index"
-    report = update_index(corpus, index_dir)
+    report = update_index(corpus(), index_dir)
     if report.added or report.updated or report.deleted:
         print(f"indexed the dev corpus: {report.bulletins} bulletins in {report.seconds:.0f} s", file=sys.stderr)
+    return index_dir
+
+
+def xapian_index(shards: int) -> Path:
+    """Our Xapian index of the dev corpus in `shards` shards, brought up to date."""
+    index_dir = OUT / f"kko-xapian-{shards}"
+    report = backends.update_index(corpus(), index_dir, backend="xapian", shards=shards)
+    if report.added or report.updated or report.deleted:
+        print(f"indexed the dev corpus into {shards} Xapian shard{'s' if shards > 1 else ''}: {report.bulletins} bulletins in "
+              f"{report.seconds:.0f} s", file=sys.stderr)
     return index_dir
 
 

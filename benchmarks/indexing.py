@@ -28,12 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 SETS = {"kko": "kko.jsonl", "headlines": "headlines-100k.jsonl"}
 BUILDERS = ("ours", "snowball")
+XAPIAN_SHARDS = 2  # the shards of the Xapian build (benchmarks/backends.py)
 
 
 def build_ours(corpus_dir: Path, index_dir: Path) -> int:
     from search.index.writer import update_index
 
     return update_index(corpus_dir, index_dir, rebuild=True).bulletins
+
+
+def build_xapian(corpus_dir: Path, index_dir: Path) -> int:
+    """Our index on the Xapian backend, in XAPIAN_SHARDS shards."""
+    from search.backends import update_index
+
+    return update_index(corpus_dir, index_dir, backend="xapian", shards=XAPIAN_SHARDS, rebuild=True).bulletins
 
 
 def build_snowball(corpus_dir: Path, index_dir: Path) -> int:

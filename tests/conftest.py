@@ -29,8 +29,7 @@ from search.searcher import BulletinSearch
 from search.web import create_app
 from search.xapian.engine import XapianSearch
 from search.xapian.layout import local_shards
-
-from shard_servers import ShardServers
+from search.xapian.servers import ShardServers
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -16,9 +16,9 @@ from search.index.writer import update_index
 from search.searcher import SearchRequest
 from search.web import create_app
 from search.xapian.layout import local_shards
+from search.xapian.servers import ShardServers
 
 from conftest import SHARDS, Target, build_xapian, copy_seeds
-from shard_servers import ShardServers
 
 
 def first_update(corpus: Path, index: Path, backend: str) -> None:

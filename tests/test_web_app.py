@@ -22,9 +22,9 @@ from search.searcher.results import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchReques
 from search.web import create_app
 from search.web.i18n import MESSAGES
 from search.web.pages import part_bounds
+from search.xapian.servers import ShardServers
 
 from conftest import Target, copy_seeds, make_target
-from shard_servers import ShardServers
 
 SEED_2020 = "000_d69fc6f4f0811f96"
 SEED_2024 = "003_1869dba633d4af7d"

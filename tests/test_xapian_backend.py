@@ -29,9 +29,9 @@ from search.searcher import MAX_PAGE_SIZE, SearchRequest
 from search.web import create_app
 from search.xapian.engine import XapianSearch
 from search.xapian.layout import LAYOUT_FILE, PREFIXES, Layout, local_shards, shard_of
+from search.xapian.servers import ShardServers, free_port, start, stop
 
 from conftest import build_xapian, generate_bulletins, wait_for
-from shard_servers import ShardServers, free_port, start, stop
 
 SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
 BULLETINS = [

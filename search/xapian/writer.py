@@ -29,6 +29,9 @@ from search.xapian.layout import HASH, PREFIXES, Layout, shard_of
 
 # Bulletins handed to the workers at once: their analysis overlaps with this process's writing.
 CHUNK = 2000
+# A rebuild commits a shard (which no reader sees yet) once this much of its documents is held in
+# memory: Xapian itself waits for 10,000 documents, which for long decisions took 1.6 GB.
+FLUSH_BYTES = 64 * 2**20
 # The metadata key of every shard that says when the index was last committed to (ISO 8601, UTC).
 UPDATED = "updated"
 
@@ -153,6 +156,7 @@ class _Batch:
         self.deleted: set[str] = set()
         self.failures: list[tuple[str, Problem]] = []
         self.added: set[str] = set()
+        self.held = [0] * len(self.databases)  # bytes of documents each shard holds uncommitted, in a rebuild
         self._pool = None
 
     def add(self, bulletin: Bulletin, file: str) -> None:
@@ -207,12 +211,18 @@ class _Batch:
             if problem is not None:
                 self.failures.append((bulletin_id, problem))
                 continue
-            database, new = self._database(bulletin_id), xapian.Document.unserialise(document)
+            shard = shard_of(bulletin_id, len(self.databases))
+            database, new = self.databases[shard], xapian.Document.unserialise(document)
             if bulletin_id in self.deleted:  # an update: the old version goes with it
                 database.replace_document(id_term(bulletin_id), new)
             else:  # a new bulletin: no lookup of its id (which costs milliseconds in a large batch)
                 database.add_document(new)
             self.added.add(bulletin_id)
+            if not self.transaction:
+                self.held[shard] += len(document)
+                if self.held[shard] >= FLUSH_BYTES:
+                    database.commit()
+                    self.held[shard] = 0
 
     def _close(self) -> None:
         if self._pool is not None:

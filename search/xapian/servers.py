@@ -1,5 +1,6 @@
-"""xapian-tcpsrv processes for the tests: each serves one shard folder on a free port of 127.0.0.1,
-is waited for until it accepts a connection, and is stopped with the connections it forked."""
+"""xapian-tcpsrv processes on this machine, as the tests and benchmarks start them: each serves one
+shard folder on a free port of 127.0.0.1, is waited for until it accepts a connection, and is
+stopped with the connections it forked. (On several machines, `bulletins shard serve` runs one.)"""
 
 from __future__ import annotations
 
