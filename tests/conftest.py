@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import resource
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -180,6 +182,15 @@ def build_target(backend: str, tmp_path_factory: pytest.TempPathFactory, tcpsrv:
     """A function that indexes a corpus of the test's own on the test's backend and returns what
     searches it (the servers of its shards stopped when the test ends)."""
     return lambda corpus: make_target(backend, corpus, tmp_path_factory.mktemp(backend), tcpsrv)
+
+
+def file_size_limit(limit: int):
+    """For a child process: writing beyond `limit` bytes into any file fails with EFBIG (File too
+    large), as on a full disk, instead of killing the process."""
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:

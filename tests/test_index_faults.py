@@ -4,7 +4,6 @@ searchable; the next run finishes the job and removes what the failed run left b
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from whoosh.query import Term
 from search.index.store import INDEX_NAME, leftovers, open_index
 from search.index.writer import update_index
 
-from conftest import generate_bulletins
+from conftest import file_size_limit, generate_bulletins
 
 GENERATED = 4000  # enough for worker processes and a few seconds of work
 
@@ -80,15 +79,6 @@ def test_a_run_with_nothing_to_do_removes_what_a_killed_run_left(corpus_dir: Pat
     assert (report.added, report.deleted, report.unchanged) == (0, 0, 2)
     assert sorted(path.name for path in index_dir.iterdir()) == clean
     assert_old_index_searchable(index_dir)
-
-
-def file_size_limit(limit: int):
-    """For a child process: writing beyond `limit` bytes into any file fails with EFBIG (File too
-    large), as on a full disk, instead of killing the process."""
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return apply
 
 
 # Fewer new bulletins than PARALLEL_FROM are written by the run's own process, more by worker processes.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from search.xapian.engine import XapianSearch
 from search.xapian.layout import LAYOUT_FILE, PREFIXES, Layout, local_shards, shard_of
 from search.xapian.servers import ShardServers, free_port, start, stop
 
-from conftest import build_xapian, generate_bulletins, wait_for
+from conftest import build_xapian, file_size_limit, generate_bulletins, wait_for
 
 SEED_2020, SEED_2024 = "000_d69fc6f4f0811f96", "003_1869dba633d4af7d"
 BULLETINS = [
@@ -404,15 +403,6 @@ def test_the_web_app_answers_503_naming_a_stopped_shard_and_recovers_when_it_is_
         assert after.status_code == 200 and after.get_json()["total"] == before.get_json()["total"]
         assert [hit["id"] for hit in after.get_json()["hits"]] == [SEED_2020]
     assert client.get("/api/health").get_json() == {"status": "ok"}
-
-
-def file_size_limit(limit: int):
-    """For a child process: writing beyond `limit` bytes into any file fails with EFBIG (File too
-    large), as on a full disk, instead of killing the process."""
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return apply
 
 
 @pytest.mark.parametrize("rebuild", [False, True])
