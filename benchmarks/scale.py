@@ -32,12 +32,14 @@ are removed at the end unless `--keep`."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -66,6 +68,7 @@ SHARDS = 4
 PER_FILE = 50_000
 INDEXES = {SHARDS: OUT / f"scale-index-{SHARDS}", 1: OUT / "scale-index-1"}
 ONE_WORD = 50
+ROUNDS = 3  # timed runs of each query
 # The mix of kinds, and the median and spread (of the logarithm) of their bodies' sentence counts.
 KINDS = {"news": 0.4, "court": 0.3, "city": 0.3}
 SENTENCES = {"news": (1.3, 0.6), "court": (7.0, 0.8), "city": (6.0, 0.7)}
@@ -252,9 +255,22 @@ def latency(shards: list[str], sets: dict[str, list[str]]) -> dict[str, tuple[fl
 
     everything = [text for queries in sets.values() for text in queries]
     timed(run, everything)  # the warming: the operating system's file cache and Xapian's
-    times = {name: timed(run, queries) for name, queries in sets.items()}
+    # each query's time is the median of ROUNDS runs: a burst of the machine's other load hits one
+    times = {name: [statistics.median(runs) for runs in zip(*(timed(run, queries) for _ in range(ROUNDS)))]
+             for name, queries in sets.items()}
     times["all"] = [seconds for row in times.values() for seconds in row]
     return {name: percentiles(row) for name, row in times.items()}
+
+
+def code_state() -> str:
+    """The commit checked out, and a digest of the code in search/ as it is now (other work may change
+    it during a run)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=devset.ROOT, capture_output=True,
+                            text=True, check=False).stdout.strip() or "?"
+    digest = hashlib.sha256()
+    for path in sorted((devset.ROOT / "search").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return f"commit {commit}, search/ digest {digest.hexdigest()[:10]}"
 
 
 def quarter(count: int) -> str:
@@ -343,9 +359,9 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    started = time.perf_counter()
+    started, code = time.perf_counter(), code_state()
     say(f"scale.py --count {args.count:,} --seed {args.seed}: {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at the start")
+        f"load average {os.getloadavg()[0]:.1f} at the start; {code}")
     builds = indexing(args.count, args.seed, args.reuse, say)
     say()
     four, one, part = searching(args.count, say).values()
@@ -353,6 +369,9 @@ def main() -> None:
     project(args.count, builds, four, one, part, say)
     say()
     say(f"this run: {(time.perf_counter() - started) / 60:.0f} min; load average now {os.getloadavg()[0]:.1f}")
+    if code_state() != code:
+        say(f"WARNING: the code changed during the run ({code} → {code_state()}): the builds and the "
+            f"searches may not all have run the same version")
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if not args.keep:
         for folder in (CORPUS, *INDEXES.values()):
