@@ -262,15 +262,17 @@ def latency(shards: list[str], sets: dict[str, list[str]]) -> dict[str, tuple[fl
     return {name: percentiles(row) for name, row in times.items()}
 
 
-def code_state() -> str:
-    """The commit checked out, and a digest of the code in search/ as it is now (other work may change
-    it during a run)."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=devset.ROOT, capture_output=True,
-                            text=True, check=False).stdout.strip() or "?"
+def code_digest() -> str:
+    """A digest of the code in search/ as it is now: other work in the same tree may change it during a run."""
     digest = hashlib.sha256()
     for path in sorted((devset.ROOT / "search").rglob("*.py")):
         digest.update(path.read_bytes())
-    return f"commit {commit}, search/ digest {digest.hexdigest()[:10]}"
+    return digest.hexdigest()[:10]
+
+
+def commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=devset.ROOT, capture_output=True, text=True,
+                          check=False).stdout.strip() or "?"
 
 
 def quarter(count: int) -> str:
@@ -359,9 +361,9 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    started, code = time.perf_counter(), code_state()
+    started, code = time.perf_counter(), code_digest()
     say(f"scale.py --count {args.count:,} --seed {args.seed}: {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at the start; {code}")
+        f"load average {os.getloadavg()[0]:.1f} at the start; commit {commit()}, search/ digest {code}")
     builds = indexing(args.count, args.seed, args.reuse, say)
     say()
     four, one, part = searching(args.count, say).values()
@@ -369,9 +371,9 @@ def main() -> None:
     project(args.count, builds, four, one, part, say)
     say()
     say(f"this run: {(time.perf_counter() - started) / 60:.0f} min; load average now {os.getloadavg()[0]:.1f}")
-    if code_state() != code:
-        say(f"WARNING: the code changed during the run ({code} → {code_state()}): the builds and the "
-            f"searches may not all have run the same version")
+    if code_digest() != code:
+        say(f"WARNING: the code in search/ changed during the run (digest {code} → {code_digest()}): the "
+            f"builds and the searches may not all have run the same version")
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if not args.keep:
         for folder in (CORPUS, *INDEXES.values()):
