@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from search import backends
@@ -160,9 +161,15 @@ def search(target: Target) -> Search:
 
 
 @pytest.fixture(scope="module")
-def client(target: Target) -> FlaskClient:
+def app(target: Target) -> Flask:
+    """The web app over the module's index, on each backend."""
+    return create_app({**target.settings(), "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def client(app: Flask) -> FlaskClient:
     """The web app over the module's index, on each backend, through Flask's test client."""
-    return create_app({**target.settings(), "TESTING": True}).test_client()
+    return app.test_client()
 
 
 def make_target(backend: str, corpus: Path, folder: Path, servers: ShardServers) -> Target:

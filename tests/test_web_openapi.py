@@ -13,9 +13,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.web import create_app
-
-from conftest import Target, copy_seeds
+from conftest import copy_seeds
 
 SEED_2020 = "000_d69fc6f4f0811f96"
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict,
@@ -27,10 +25,6 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_seeds(tmp_path_factory.mktemp("openapi") / "corpus")
 
 
-@pytest.fixture(scope="module")
-def app(target: Target) -> Flask:
-    """The app over the seeds, on every backend."""
-    return create_app({**target.settings(), "TESTING": True})
 
 
 @pytest.fixture

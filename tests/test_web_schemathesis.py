@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from search.web import create_app
 
-from conftest import Target, copy_seeds
+from conftest import copy_seeds
 
 # Requests per operation; SCHEMATHESIS_EXAMPLES=2000 for a longer run (`pytest --hypothesis-seed` replays one).
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", 100))
@@ -45,10 +45,6 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_seeds(tmp_path_factory.mktemp("openapi") / "corpus")
 
 
-@pytest.fixture(scope="module")
-def app(target: Target) -> Flask:
-    """The app over the seeds, on every backend."""
-    return create_app({**target.settings(), "TESTING": True})
 
 
 @schema.parametrize()

@@ -127,11 +127,11 @@ def completion_request(args: MultiDict) -> tuple[str, int, bool]:
 
 
 def search_words(args: MultiDict) -> str:
-    """The search words, stripped; ParamError if longer than MAX_QUERY_CHARS."""
-    query = args.get("q", "").strip()
+    """The search words, stripped; ParamError if longer than MAX_QUERY_CHARS as sent (the documented limit)."""
+    query = args.get("q", "")
     if len(query) > MAX_QUERY_CHARS:
         raise ParamError("q", "param_query_length", max=MAX_QUERY_CHARS)
-    return query
+    return query.strip()
 
 
 def parse_date(value: str, param: str, *, end: bool) -> date | None:
