@@ -287,3 +287,15 @@ def test_any_file_is_one_clean_bulletin_or_one_problem(tmp_path: Path, content: 
     if isinstance(item, Bulletin):
         assert len(content) <= 64 and item.body and str(item.date).isascii()
         assert all(char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs") for char in item.title + item.body)
+
+
+def test_title_passes_over_an_opening_heading():
+    """An Ahjo decision's text opens with its `## Päätös` heading: the title is the sentence after it."""
+    body = ("## Päätös\n\nKaupungineläinlääkäri päätti, että kaupungineläinlääkärin pöytäkirja pidetään nähtävänä "
+            "yleisessä tietoverkossa.\n\n## Päätöksen perustelut\n\nKuntalain 107 §:n mukaan pidetään pöytäkirjaa.")
+    assert derive_title(body) == ("Kaupungineläinlääkäri päätti, että kaupungineläinlääkärin pöytäkirja pidetään "
+                                  "nähtävänä yleisessä tietoverkossa")
+
+
+def test_title_of_headings_alone_is_the_first_heading_without_its_marks():
+    assert derive_title("## Päätös\n\n### Liitteet") == "Päätös"

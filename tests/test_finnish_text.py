@@ -50,6 +50,10 @@ def test_codes_dates_and_ranges_stay_whole():
         "5G:n", "verkot", "2017–2021", "maanantaina", "23.11", "asia", "HEL", "2024-009117", "1,5", "miljoonaa"]
 
 
+def test_a_range_with_a_figure_dash_is_one_word():
+    assert texts("linjaukset 30.12.2021\u20125.1.2022 tehtiin") == ["linjaukset", "30.12.2021\u20125.1.2022", "tehtiin"]
+
+
 def test_scandinavian_letters_are_letters():
     assert texts("Yrkeshögskolan Arcada ja Åbo Akademi, älykäs öljy") == [
         "Yrkeshögskolan", "Arcada", "ja", "Åbo", "Akademi", "älykäs", "öljy"]

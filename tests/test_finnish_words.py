@@ -109,6 +109,12 @@ def test_number_range_yields_both_years_as_parts():
     assert set(analysis.parts) == {"2017", "2021"}
 
 
+def test_a_range_written_with_a_figure_dash_meets_one_typed_with_a_hyphen():
+    """Ahjo's texts write date ranges with U+2012 (`30.12.2021‒5.1.2022`); a searcher types `-`."""
+    assert analyze_word("30.12.2021\u20125.1.2022").lemmas == ("30.12.2021-5.1.2022",)
+    assert meet("30.12.2021\u20125.1.2022", "30.12.2021-5.1.2022")
+
+
 def test_abbreviation_with_case_ending_meets_the_abbreviation():
     assert meet("5G:n", "5G")
     assert meet("EU:n", "EU")

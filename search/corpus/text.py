@@ -8,6 +8,7 @@ from pathlib import Path
 
 from search.corpus.bulletin import Bulletin, PartialDate, Problem, clean_text, normalize_id
 from search.corpus.files import max_bytes, read_bounded
+from search.headings import HEADING_MARKS
 
 # A title as long as the sources' own are (Helsinki's decisions: median 71 characters, 9 in 10 at most 116).
 TITLE_LENGTH = 150
@@ -72,14 +73,21 @@ def derive_title(body: str) -> str:
     when that is still too long, the clause cut at the last phrase boundary that leaves at least half
     of TITLE_LENGTH (before a comma, a dash or a coordinating `ja`, `sekä`, …, never inside a list of
     open compounds like `työ-, opiskelu- ja yrittäjyysperusteisen`); only when there is none, cut at
-    a word with "…"."""
-    title = _without_final_period(first_sentence(body))
+    a word with "…". Headings (`## Päätös`) are passed over: a bulletin that opens with one is
+    about the sentence that follows, and only a body of headings alone is titled by its first."""
+    title = _without_final_period(first_sentence(_without_headings(body)))
     if len(title) <= TITLE_LENGTH:
         return title
     clause = main_clause(title)
     if len(clause) <= TITLE_LENGTH:
         return clause
     return _cut(clause)
+
+
+def _without_headings(body: str) -> str:
+    """`body` without its heading lines, or, when that leaves nothing, the text of its headings."""
+    text = "\n".join(line for line in body.splitlines() if not HEADING_MARKS.match(line))
+    return text if text.strip() else HEADING_MARKS.sub("", body)
 
 
 def main_clause(sentence: str) -> str:

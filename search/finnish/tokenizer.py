@@ -11,11 +11,11 @@ from whoosh.analysis import Token, Tokenizer
 from search.finnish.normalize import normalize
 
 # A word is a run of letters and digits, joined across a hyphen or dash (EU-rahoitusta, 2017–2021,
-# HEL 2024-009117), a colon (EU:n, 5G:n), a period or comma between digits (23.11, 1,5) and an
-# apostrophe between letters (vaa'an). A hyphen with nothing after it (`kehitys- ja`) is not part of
-# the word, and neither is a sentence's final period.
+# 30.12.2021‒5.1.2022 with a figure dash, HEL 2024-009117), a colon (EU:n, 5G:n), a period or comma
+# between digits (23.11, 1,5) and an apostrophe between letters (vaa'an). A hyphen with nothing after
+# it (`kehitys- ja`) is not part of the word, and neither is a sentence's final period.
 WORD = re.compile(
-    r"[^\W_]+(?:(?:[-\u2010\u2011\u2013]|:|(?<=\d)[.,](?=\d)|['\u2019](?=[^\W\d_]))[^\W_]+)*"
+    r"[^\W_]+(?:(?:[-\u2010-\u2013]|:|(?<=\d)[.,](?=\d)|['\u2019](?=[^\W\d_]))[^\W_]+)*"
 )
 
 # Longer "words" are binary junk or URLs run together; Voikko would not analyse them anyway.

@@ -17,7 +17,7 @@ STEM_MARK = "~"
 # A word with a reading as a person's or place's name is not split (Jyväskylä is not jyvä+skylä).
 # The plain `nimi` class is not among them: Kaupunginhallitus is an organisation and a compound.
 _NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi"})
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2019": "'"})
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2019": "'"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import xapian
 from search.errors import IndexMissingError, ShardUnavailableError
 
 # Bump when the terms, values or stored data change: an index of another version is rebuilt.
-VERSION = 2
+VERSION = 3
 LAYOUT_FILE = "xapian.json"
 
 # The term prefixes, one capital letter each (the terms are lowercase): text fields, then filters.
