@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from search.finnish import words
+from search.finnish import leading_words, words
 from search.finnish.normalize import normalize
 from search.finnish.tokenizer import word_texts
 
@@ -71,3 +71,9 @@ def test_every_word_of_a_seed_maps_back_to_its_offsets():
 def test_word_texts_are_the_words_without_their_offsets():
     text = "Cafe\u0301 EU-ra\u00adhoitusta 23.11. kello 5G:n vaa'an " + "x" * 65 + " kehitys- ja hanke."
     assert list(word_texts(text)) == texts(text)
+
+
+def test_leading_words_are_the_first_words_with_the_same_offsets():
+    text = "Kaupunginhallitus\u00ad päätti 23.11. myöntää EU-rahoitusta 2017–2021 hankkeelle."
+    assert leading_words(text, 3) == list(words(text))[:3]
+    assert leading_words(text, 99) == list(words(text))

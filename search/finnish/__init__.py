@@ -1,7 +1,7 @@
 """Finnish analysis with Voikko: words → lemmas, exact forms and compound parts."""
 
 from search.finnish.analyzers import LEAD_WORDS, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
-from search.finnish.tokenizer import words
+from search.finnish.tokenizer import leading_words, words
 from search.finnish.voikko import check_voikko
 from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, surface
 
@@ -12,6 +12,7 @@ __all__ = [
     "analyze_word",
     "check_voikko",
     "exact_analyzer",
+    "leading_words",
     "lemma_analyzer",
     "parts_analyzer",
     "surface",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -27,8 +28,16 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of `text`, offsets into `text` itself.
 
     The last few texts are remembered: the index analyses one text for several fields."""
+    return tuple(_found(text))
+
+
+def leading_words(text: str, count: int) -> list[tuple[str, int, int]]:
+    """The first `count` words of `text` as words() gives them, the rest of it left unread."""
+    return list(islice(_found(text), count))
+
+
+def _found(text: str) -> Iterator[tuple[str, int, int]]:
     norm, origin = normalize(text)
-    found = []
     for match in WORD.finditer(norm):
         word = match.group()
         if len(word) > MAX_WORD:
@@ -37,8 +46,7 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
         if origin is not None:
             start = origin[start]
             end = origin[end] if end < len(origin) else len(text)
-        found.append((word, start, end))
-    return tuple(found)
+        yield word, start, end
 
 
 @lru_cache(maxsize=4)

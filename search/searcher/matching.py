@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from search.finnish import STEM_MARK, analyze_word, surface, words
+from search.finnish import STEM_MARK, analyze_word, leading_words, surface, words
 from search.searcher.query import ParsedQuery, Term
 from search.searcher.results import How
 
@@ -104,7 +104,8 @@ class QueryMatcher:
             for first, start, _, _ in candidates:
                 if phrase[0][1].how(first) not in ("exact", "lemma"):
                     continue
-                tokens = [(token, start + s, start + e) for token, s, e in words(text[start:start + PHRASE_CHARS])]
+                tokens = [(token, start + s, start + e)
+                          for token, s, e in leading_words(text[start:start + PHRASE_CHARS], phrase[-1][0] + 1)]
                 for (offset, query_word), how in zip(phrase, _phrase_at(phrase, tokens)):
                     token, token_start, token_end = tokens[offset]
                     before = found[token_start].matches if token_start in found else ()
