@@ -30,6 +30,9 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(PIP) install --upgrade pip
 	@$(PIP) install -e .
+	@# An editable install leaves the package uncompiled: compile it as pip compiles a regular install,
+	@# or every one-off `bulletins search` compiles it again where bytecode is not written.
+	@$(BIN)/python -m compileall -q search
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed

@@ -6,11 +6,14 @@ revision's `bulletins search` on its own index of the dev corpus). Targets: 300 
     .venv/bin/python benchmarks/cli.py [--queries 30] [--before REVISION]
 
 Each query runs once per program, the programs interleaved, so that the shared machine's noise
-falls on all of them alike."""
+falls on all of them alike. Each checkout's package is compiled to bytecode first, as `make setup`
+leaves it (and as pip leaves a regular install), so that no run compiles it where
+PYTHONDONTWRITEBYTECODE is set."""
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -82,6 +85,8 @@ def main() -> None:
                        env={**os.environ, "PYTHONPATH": str(tree)}, check=True)
         programs[f"bulletins search ({args.before})"] = (
             [sys.executable, "-c", _BULLETINS, "search", "--json", "--index", str(tree / "benchmarks/out/kko-index")], tree)
+    for tree in {cwd for _, cwd in programs.values()}:
+        compileall.compile_dir(tree / "search", quiet=1)
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
     for text in queries:
         for name, (command, cwd) in programs.items():

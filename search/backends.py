@@ -63,7 +63,7 @@ def shard_list(explicit: str | Sequence[str] | None = None) -> tuple[str, ...]:
 
 
 def _is_xapian(index_dir: Path, backend: str | None, shards: Sequence[str]) -> bool:
-    from search.xapian.layout import is_xapian_index
+    from search.xapian import is_xapian_index
 
     chosen = backend_name(backend)
     if shards and chosen == "whoosh":

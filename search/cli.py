@@ -139,7 +139,7 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
 def stats_command(index: Path | None, as_json: bool, shards: str | None) -> None:
     """Show what the index holds: bulletins, date range, size on disk, vocabulary, last update."""
     from search.backends import shard_list
-    from search.xapian.layout import is_xapian_index
+    from search.xapian import is_xapian_index
 
     index_path, shard_names = config.index_dir(index), shard_list(shards)
     if shard_names or is_xapian_index(index_path):

@@ -76,7 +76,7 @@ def test_without_the_files_the_segments_are_counted_from_their_leads(corpus_dir,
         if number % 2:
             path.unlink()
         else:
-            path.write_text("{not json", encoding="utf-8")
+            path.write_bytes(b"\x80\x05 damaged")
     assert stored(index_dir) == +counted(index_dir)
     update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the missing files are written
     assert {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")} == segment_ids(index_dir)

@@ -26,8 +26,9 @@ from search.errors import BulletinsError, IndexMissingError, ShardUnavailableErr
 from search.index.watch import CorpusWatcher
 from search.searcher import MAX_PAGE_SIZE, SearchRequest
 from search.web import create_app
+from search.xapian import LAYOUT_FILE
 from search.xapian.engine import XapianSearch
-from search.xapian.layout import LAYOUT_FILE, PREFIXES, Layout, local_shards, shard_of
+from search.xapian.layout import PREFIXES, Layout, local_shards, shard_of
 from search.xapian.servers import ShardServers, free_port, start, stop
 
 from conftest import build_xapian, file_size_limit, generate_bulletins, wait_for

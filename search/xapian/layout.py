@@ -23,10 +23,10 @@ from pathlib import Path
 import xapian
 
 from search.errors import IndexMissingError, ShardUnavailableError
+from search.xapian import LAYOUT_FILE
 
 # Bump when the terms, values or stored data change: an index of another version is rebuilt.
 VERSION = 3
-LAYOUT_FILE = "xapian.json"
 
 # The term prefixes, one capital letter each (the terms are lowercase): text fields, then filters.
 PREFIXES = {"body": "B", "title": "T", "exact": "X", "parts": "P", "id": "Q", "file": "F", "organ": "O",
@@ -49,10 +49,6 @@ def shard_name(number: int) -> str:
 def shard_of(bulletin_id: str, shards: int) -> int:
     """The shard a bulletin goes to: its id's hash, so the same id always lands in the same shard."""
     return int.from_bytes(hashlib.blake2b(bulletin_id.encode("utf-8"), digest_size=8).digest(), "big") % shards
-
-
-def is_xapian_index(index_dir: Path) -> bool:
-    return (Path(index_dir) / LAYOUT_FILE).is_file()
 
 
 @dataclass(frozen=True)
