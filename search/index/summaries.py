@@ -3,9 +3,10 @@ date and the names of its filter fields (deciding body, kind, classification), a
 bulletins' leads each lemma stands (feedback's rough idf).
 
 A segment never changes once written (but for deletions), so its summary is made once: the writer
-stores it beside the segment when it commits (`<segment>.summary.pickle`, a file of the segment, which
-goes with it; a pickle, as Whoosh's own table of contents is, reads in two thirds of JSON's time), and a process keeps the summaries by segment. A new generation then reads only its
-new segments, and a one-off search (the CLI's) reads no column and no lead. A segment without a
+stores it beside the segment when it commits (`<segment>.summary.pickle`, a file of the segment,
+which goes with it; a pickle, as Whoosh's own table of contents is, reads in two thirds of JSON's
+time), and a process keeps the summaries by segment. A new generation then reads only its new
+segments, and a one-off search (the CLI's) reads no column and no lead. A segment without a
 readable file (a run killed between its commit and the writing) is summed up from its columns."""
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class IndexSummary:
         found: dict[tuple[str, str], SegmentSummary] = {}
         self.segments: list[tuple[int, SegmentSummary]] = []
         self._deleted: Counter = Counter()
+        self._in_leads: dict[str, int] = {}
         for segment, name, base in _segments(reader):
             key = (folder, name)
             with _lock:
@@ -83,8 +85,13 @@ class IndexSummary:
             _known.update(found)
 
     def in_leads(self, lemma: str) -> int:
-        """In how many live bulletins' leads the lemma stands."""
-        return sum(summary.leads.get(lemma, 0) for _, summary in self.segments) - self._deleted[lemma]
+        """In how many live bulletins' leads the lemma stands (summed over the segments once, when
+        first asked: a one-off search asks for a few hundred lemmas, a server for the same ones again)."""
+        found = self._in_leads.get(lemma)
+        if found is None:
+            found = self._in_leads[lemma] = (sum(summary.leads.get(lemma, 0) for _, summary in self.segments)
+                                             - self._deleted[lemma])
+        return found
 
 
 def _segments(reader: IndexReader) -> Iterator[tuple[IndexReader, str, int]]:
