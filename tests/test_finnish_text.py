@@ -1,5 +1,6 @@
 """Normalization and tokenizing: what counts as a word, and where it stands in the original text."""
 
+import re
 from pathlib import Path
 
 from search.finnish import leading_words, words
@@ -77,3 +78,13 @@ def test_leading_words_are_the_first_words_with_the_same_offsets():
     text = "Kaupunginhallitus\u00ad päätti 23.11. myöntää EU-rahoitusta 2017–2021 hankkeelle."
     assert leading_words(text, 3) == list(words(text))[:3]
     assert leading_words(text, 99) == list(words(text))
+
+
+def test_each_chunk_between_spaces_has_the_words_the_whole_text_has_there():
+    """Highlighting cuts a bulletin into its whitespace-delimited chunks and each into words."""
+    text = SEED.read_text(encoding="utf-8") + " \u212b ½ ² kuorma-auto a\u0308iti soft\u00adhyphen " + "x" * 70
+    whole = list(words(text))
+    for chunk in re.finditer(r"\S+", text):
+        inside = [(word, start - chunk.start(), end - chunk.start()) for word, start, end in whole
+                  if chunk.start() <= start < chunk.end()]
+        assert list(words(chunk.group())) == inside, chunk.group()

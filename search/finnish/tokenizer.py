@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
@@ -27,7 +28,10 @@ MAX_WORD = 64
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of `text`, offsets into `text` itself.
 
-    The last few texts are remembered: the index analyses one text for several fields."""
+    The last few texts are remembered: the index analyses one text for several fields. A text of
+    letters and digits alone, as highlighting cuts out of a bulletin word by word, is one word."""
+    if text.isalnum() and len(text) <= MAX_WORD and unicodedata.is_normalized("NFC", text):
+        return ((text, 0, len(text)),)
     return tuple(_found(text))
 
 
