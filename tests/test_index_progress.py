@@ -33,8 +33,12 @@ def test_a_long_run_off_a_terminal_shows_counts(corpus_dir: Path) -> None:
     progress.shown -= 60  # as if the last line were a minute ago
     progress.advance(1200)
     progress.finishing()
+    progress.shown -= 60
+    progress.writing(0.25)
+    progress.writing(0.5)  # too soon after the last line: not shown
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("read 1,200 bulletins (") and lines[1] == "read 1,200 bulletins; finishing the index"
+    assert lines[2:] == ["writing the index: 25%"]
 
 
 def test_on_a_terminal_progress_is_a_bar(corpus_dir: Path) -> None:
@@ -48,3 +52,7 @@ def test_on_a_terminal_progress_is_a_bar(corpus_dir: Path) -> None:
     progress.advance(2)
     progress.finishing()
     assert "Indexing" in stream.getvalue() and "2/2" in stream.getvalue()
+    for share in (0.0, 0.4, 1.0):
+        progress.writing(share)
+    written = stream.getvalue().split("Finishing the index…")[1]
+    assert "Writing" in written and "40%" in written and "100%" in written and written.endswith("\n")

@@ -211,6 +211,36 @@ def test_many_bulletins_are_written_by_worker_processes_and_update_incrementally
     assert len(stored(index_dir)) == 601 and "uusi-500" not in stored(index_dir)
 
 
+def test_the_workers_count_every_posting_they_write_and_tell_the_share_written(corpus_dir: Path,
+                                                                             tmp_path: Path) -> None:
+    """The postings the workers count as they write are those the index then holds: every term's
+    document frequency, summed, as Whoosh's public reader gives it. The shares they tell climb to 1."""
+    index_dir = tmp_path / "index"
+    update_index(corpus_dir, index_dir)  # the seeds
+    ix = open_index(index_dir)
+    workers = parallel.SegmentWorkers(ix, 2)
+    corpus = tmp_path / "more"
+    corpus.mkdir()
+    generate_bulletins(corpus / "uudet.jsonl", 300)
+    for bulletin in CorpusReader(corpus):
+        workers.add(to_document(bulletin, "uudet.jsonl"))
+    shares: list[float] = []
+    segments, failures = workers.finish(shares.append)
+    assert failures == [] and len(segments) == 2
+    assert shares[-1] == 1.0 and shares == sorted(shares) and all(0 <= share <= 1 for share in shares)
+    counts = workers.postings[:]
+    assert sum(counts[0::2]) == 0  # nothing held: all written
+    before = postings_in(index_dir)
+    parallel.commit_with(ix.writer(), segments)
+    assert sum(counts[1::2]) == postings_in(index_dir) - before > 0
+
+
+def postings_in(index_dir: Path) -> int:
+    """Every term's document frequency, summed: the postings of the index."""
+    with open_index(index_dir).reader() as reader:
+        return sum(reader.doc_frequency(field, text) for field, text in reader.all_terms())
+
+
 def test_segments_are_plain_files_read_through_memory_maps(tmp_path: Path) -> None:
     # Whoosh copies every file of a compound segment into memory when it opens one; plain files
     # mapped into memory cost nothing until read, and the OS shares their pages between processes.

@@ -9,6 +9,9 @@ Documents go to the workers in batches bounded in count and in text, so that lon
 for analysis cannot fill the memory either.
 
 A bulletin whose analysis fails is left out and reported, as a bulletin that cannot be read is.
+
+Writing a segment's postings is most of the work once the corpus is read, so each worker counts
+in shared memory the postings it holds and those it has written, and the run shows their share.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -30,6 +35,7 @@ from search.processes import die_with_parent
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
 BATCH = 64  # documents handed to a worker at once, at most
 BATCH_CHARS = 2**22  # and at most about this much text
+COUNT_EVERY = 2**16  # postings written between two counts
 
 _starting_for: int | None = None  # the pid of a run while it forks its workers
 
@@ -43,8 +49,11 @@ class SegmentWorkers:
         self.results = context.Queue()
         self.batch: list[dict[str, Any]] = []
         self.batch_chars = 0
-        self.processes = [context.Process(target=_work, args=(ix, self.jobs, self.results), daemon=True)
-                          for _ in range(procs)]
+        # Each worker's two counts: the postings it holds, not yet written, and those it has written.
+        self.postings = context.Array("q", 2 * procs, lock=False)
+        self.processes = [context.Process(target=_work, args=(ix, self.jobs, self.results, self.postings, number),
+                                          daemon=True)
+                          for number in range(procs)]
         global _starting_for
         _starting_for = os.getpid()
         try:
@@ -60,9 +69,9 @@ class SegmentWorkers:
             self._put(self.batch)
             self.batch, self.batch_chars = [], 0
 
-    def finish(self) -> tuple[list[Segment], list[Failure]]:
-        """Wait for the workers to write everything; the segments they wrote and the bulletins they
-        could not analyse."""
+    def finish(self, writing: Callable[[float], None] | None = None) -> tuple[list[Segment], list[Failure]]:
+        """Wait for the workers to write everything, telling `writing` now and then the share of
+        the postings written; the segments they wrote and the bulletins they could not analyse."""
         if self.batch:
             self._put(self.batch)
         for _ in self.processes:
@@ -70,9 +79,11 @@ class SegmentWorkers:
         segments: list[Segment] = []
         failures: list[Failure] = []
         for _ in self.processes:
-            written, failed = _result_or_raise(self._get())
+            written, failed = _result_or_raise(self._get(writing))
             segments += written
             failures += failed
+        if writing is not None:
+            writing(1.0)  # every worker has written all it held
         for process in self.processes:
             process.join()
         return segments, failures
@@ -94,8 +105,16 @@ class SegmentWorkers:
                 if any(process.exitcode is not None for process in self.processes):
                     self._raise_worker_error()
 
-    def _get(self) -> Result:
+    def written_share(self) -> float:
+        """The share of the postings held so far that the workers have written."""
+        counts = self.postings[:]
+        held, written = sum(counts[0::2]), sum(counts[1::2])
+        return written / (held + written) if held + written else 0.0
+
+    def _get(self, writing: Callable[[float], None] | None = None) -> Result:
         while True:
+            if writing is not None:
+                writing(self.written_share())
             try:
                 return self.results.get(timeout=0.5)
             except queue.Empty:
@@ -141,10 +160,12 @@ def _bind_worker_to_run() -> None:
 os.register_at_fork(after_in_child=_bind_worker_to_run)
 
 
-def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
-    """A worker: add the documents of every job to a segment, closing it at SEGMENT_MB, until a
-    None job; then send the segments written and the bulletins left out (or the error that
-    stopped it: an OSError as it is, so that the run reports a full disk as its own would be)."""
+def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Queue, postings: Any,
+          number: int) -> None:
+    """Worker `number`: add the documents of every job to a segment, closing it at SEGMENT_MB,
+    until a None job, counting its postings in `postings`; then send the segments written and the
+    bulletins left out (or the error that stopped it: an OSError as it is, so that the run reports
+    a full disk as its own would be)."""
     try:
         segments: list[Segment] = []
         failures: list[Failure] = []
@@ -158,14 +179,35 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
                 writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB, compound=False)
                 writer.add_document(**fields)
                 if writer.pool.currentsize >= SEGMENT_MB * 2**20:
-                    segments.append(writer._finalize_segment())
+                    segments.append(_finalize_counted(writer, postings, number))
                     writer = None
+            if writer is not None:
+                postings[2 * number] = len(writer.pool.current)
         if writer is not None:
-            segments.append(writer._finalize_segment())
+            segments.append(_finalize_counted(writer, postings, number))
         results.put((segments, failures))
     except Exception as error:
         known = isinstance(error, (BulletinsError, OSError))
         results.put(error if known else RuntimeError(f"indexing worker: {error!r}"))
+
+
+def _finalize_counted(writer: SegmentWriter, postings: Any, number: int) -> Segment:
+    """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
+    to disk), moving the count of worker `number`'s postings from held to written as they go."""
+    pool = writer.pool
+    held, written = 2 * number, 2 * number + 1
+    postings[held] = len(pool.current)
+    items = pool.iter_postings
+
+    def counted() -> Iterator[tuple]:
+        sorted_items = iter(items())  # a list when the pool never spilled to disk
+        while chunk := list(islice(sorted_items, COUNT_EVERY)):
+            yield from chunk
+            postings[held] -= len(chunk)
+            postings[written] += len(chunk)
+
+    pool.iter_postings = counted
+    return writer._finalize_segment()
 
 
 def commit_with(writer: SegmentWriter, segments: list[Segment], mergetype: Any = None) -> None:

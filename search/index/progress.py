@@ -54,6 +54,7 @@ class BarProgress:
                                      update_min_steps=max(total // 500, 1))
         self.bar.__enter__()
         self.stream = stream
+        self.written = None  # the bar of the postings written, once there is one
 
     def advance(self, bulletins: int) -> None:
         self.bar.update(bulletins)
@@ -63,6 +64,16 @@ class BarProgress:
         self.bar.render_progress()
         self.bar.__exit__(None, None, None)
         click.echo("Finishing the index…", file=self.stream)
+
+    def writing(self, share: float) -> None:
+        if self.written is None:
+            self.written = click.progressbar(length=100, label="Writing", file=self.stream, show_percent=True)
+            self.written.__enter__()
+        if self.written.finished:
+            return
+        self.written.update(int(share * 100) - self.written.pos)
+        if share >= 1:
+            self.written.__exit__(None, None, None)
 
 
 class LineProgress:
@@ -84,6 +95,12 @@ class LineProgress:
     def finishing(self) -> None:
         if self.shown > self.started:  # only a run long enough to have shown progress
             click.echo(f"read {self.read:,} bulletins; finishing the index", file=self.stream)
+
+    def writing(self, share: float) -> None:
+        now = time.monotonic()
+        if now - self.shown >= LINE_EVERY:
+            self.shown = now
+            click.echo(f"writing the index: {share:.0%}", file=self.stream)
 
 
 def progress_for(corpus_dir: Path, stream: TextIO = sys.stderr) -> BarProgress | LineProgress:

@@ -45,6 +45,9 @@ class Progress(Protocol):
     def finishing(self) -> None:
         """The corpus is read; the index is being written."""
 
+    def writing(self, share: float) -> None:
+        """Of the postings the workers hold, this share (0 to 1) is written."""
+
 
 @dataclass
 class IndexReport:
@@ -131,7 +134,7 @@ def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress
                 if held:
                     held.close()
             if rebuild or report.added or report.updated or report.deleted:
-                batch.commit(clear=rebuild)
+                batch.commit(clear=rebuild, progress=progress)
                 count_failures(batch.failures, held.hashes if held else {}, report)
                 remove_leftovers(index_dir)
         except BaseException:
@@ -282,14 +285,15 @@ class _Batch:
         """Delete the indexed bulletin `bulletin_id` (its old version, if it is also added)."""
         self.deleted.append(bulletin_id)
 
-    def commit(self, clear: bool) -> None:
+    def commit(self, clear: bool, progress: Progress | None = None) -> None:
         """Apply the deletions and additions in one commit; `clear` drops everything else. A bulletin
-        whose analysis fails is left out, and noted in `failures`; its old version, if any, stays."""
+        whose analysis fails is left out, and noted in `failures`; its old version, if any, stays.
+        `progress` is told how the workers' writing goes."""
         if self.writer is None:
             self._open_writer()
         for document in self.pending:
             self._write(document)
-        segments, failures = self.workers.finish() if self.workers else ([], [])
+        segments, failures = self.workers.finish(progress.writing if progress else None) if self.workers else ([], [])
         self.failures += failures
         kept = {bulletin_id for bulletin_id, _ in self.failures}
         # Deletions reach only the segments committed before: the new documents are safe.
