@@ -33,7 +33,7 @@ from search.index.documents import text_size, with_terms
 from search.processes import die_with_parent
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
-BATCH = 64  # documents handed to a worker at once, at most
+BATCH = 16  # documents handed to a worker at once, at most: small, so that the workers end together
 BATCH_CHARS = 2**22  # and at most about this much text
 COUNT_EVERY = 2**16  # postings written between two counts
 
