@@ -30,6 +30,13 @@ def test_gradated_forms_are_found():
     assert marked == ["Sakon", "Tapon", "Lain", "käden"]
 
 
+def test_forms_whose_double_consonant_gradation_makes_single_are_found_beside_the_strong_ones():
+    """`kehittää` and `määrittää` keep `tt` in some forms and have `t` in others: each is marked."""
+    text = "Kaupunki kehittää palveluja. Mallia on kehitetty vuosia. Määritetyt rajat määrittää lautakunta."
+    marked = [f.word for f in found(text, "kehittää määrittää")]
+    assert marked == ["kehittää", "kehitetty", "Määritetyt", "määrittää"]
+
+
 def test_snippet_is_the_passage_with_the_most_query_words():
     spans = snippet(SEED_2020, found(SEED_2020, "koronaepidemia innovaatiohaaste"))
     html = spans_html(spans)

@@ -2,9 +2,10 @@
 to the words of one text, for highlighting, snippets and explanations.
 
 Analysing every word of a long bulletin is slow, so only the words that contain the start of a
-query word's lemma, part or written form (`sako` for `sakko`, which finds `sakon`) are analysed.
-Inflection changes little more than the last two letters of a Finnish stem; for the rare forms
-that change more (`lapsi` → `lasten`) a search can ask for every word to be analysed."""
+query word's lemma, part or written form (`sak` for `sakko`, which finds `sakon`) are analysed.
+Inflection changes little more than the last two letters of a Finnish stem, and consonant
+gradation a double consonant before them (`määrittää` → `määritetty`: `määrit`); for the rare
+forms that change more (`lapsi` → `lasten`) a search can ask for every word to be analysed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from search.searcher.results import How
 PHRASE_CHARS = 400
 
 _SPACE = re.compile(r"\s")
+_VOWELS = frozenset("aeiouyäöå")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class _QueryWord:
         if self.prefix:
             return {self.surface}
         stems = {term.lstrip(STEM_MARK) for term in (self.surface, *self.lemmas, *(self.parts if parts else ()))}
-        return {stem[:max(2, len(stem) - 2)] for stem in stems if stem}
+        return {_fragment(stem) for stem in stems if stem}
 
 
 class QueryMatcher:
@@ -150,6 +152,18 @@ class QueryMatcher:
             matches = self._memo[word] = tuple(
                 (query_word.label, how) for query_word in self._words if (how := query_word.how(word)))
         return matches
+
+
+def _fragment(stem: str) -> str:
+    """The start of `stem` that its inflected forms keep: without its last two letters, and without
+    the second of a double consonant before them, which gradation makes single (`kehittää` →
+    `kehit`, for `kehitetty`); at least two letters. A number keeps all its digits (`2022:n`)."""
+    if stem[0].isdigit():
+        return stem
+    end = max(2, len(stem) - 2)
+    if end > 2 and stem[end - 1] == stem[end - 2] and stem[end - 1] not in _VOWELS:
+        end -= 1
+    return stem[:end]
 
 
 def _chunks(query_words: list[_QueryWord], phrases: list[list[tuple[int, _QueryWord]]],
