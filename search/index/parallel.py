@@ -49,6 +49,7 @@ class SegmentWorkers:
         self.results = context.Queue()
         self.batch: list[dict[str, Any]] = []
         self.batch_chars = 0
+        self.sent = 0  # batches sent
         # Each worker's two counts: the postings it holds, not yet written, and those it has written.
         self.postings = context.Array("q", 2 * procs, lock=False)
         self.processes = [context.Process(target=_work, args=(ix, self.jobs, self.results, self.postings, number),
@@ -66,18 +67,17 @@ class SegmentWorkers:
         self.batch.append(document)
         self.batch_chars += text_size(document)
         if len(self.batch) >= BATCH or self.batch_chars >= BATCH_CHARS:
-            self._put(self.batch)
-            self.batch, self.batch_chars = [], 0
+            self._put_batch()
 
     def finish(self, writing: Callable[[float], None] | None = None) -> tuple[list[Segment], list[Failure]]:
         """Wait for the workers to write everything, telling `writing` now and then the share of
         the postings written; the segments they wrote and the bulletins they could not analyse."""
         if self.batch:
-            self._put(self.batch)
+            self._put_batch()
         for _ in self.processes:
             self._put(None)
         segments: list[Segment] = []
-        failures: list[Failure] = []
+        failures: list[tuple[tuple[int, int], Failure]] = []
         for _ in self.processes:
             written, failed = _result_or_raise(self._get(writing))
             segments += written
@@ -86,7 +86,7 @@ class SegmentWorkers:
             writing(1.0)  # every worker has written all it held
         for process in self.processes:
             process.join()
-        return segments, failures
+        return segments, [failure for _, failure in sorted(failures, key=lambda keyed: keyed[0])]
 
     def terminate(self) -> None:
         """Stop the workers at once; the files they were writing are left for the next run to remove."""
@@ -96,7 +96,13 @@ class SegmentWorkers:
             process.join()
         self.jobs.cancel_join_thread()  # else exiting waits to feed jobs to workers that are gone
 
-    def _put(self, item: list[dict[str, Any]] | None) -> None:
+    def _put_batch(self) -> None:
+        """Send the batch, numbered: the workers' failures are reported in the order of the corpus."""
+        self._put((self.sent, self.batch))
+        self.sent += 1
+        self.batch, self.batch_chars = [], 0
+
+    def _put(self, item: tuple[int, list[dict[str, Any]]] | None) -> None:
         while True:
             try:
                 return self.jobs.put(item, timeout=0.5)
@@ -132,10 +138,12 @@ class SegmentWorkers:
 
 
 Failure = tuple[str, Problem]  # a bulletin that could not be analysed: its id, and why
-Result = tuple[list[Segment], list[Failure]] | BaseException  # what a worker sends back
+# What a worker sends back: its segments and its failures, each with its batch's number and its place
+# in the batch; or the error that stopped it.
+Result = tuple[list[Segment], list[tuple[tuple[int, int], Failure]]] | BaseException
 
 
-def _result_or_raise(result: Result) -> tuple[list[Segment], list[Failure]]:
+def _result_or_raise(result: Result) -> tuple[list[Segment], list[tuple[tuple[int, int], Failure]]]:
     if isinstance(result, BaseException):
         raise result
     return result
@@ -168,12 +176,15 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
     a full disk as its own would be)."""
     try:
         segments: list[Segment] = []
-        failures: list[Failure] = []
+        failures: list[tuple[tuple[int, int], Failure]] = []
         writer = None
-        while (documents := jobs.get()) is not None:
-            for document in documents:
-                fields = analysed(document, failures)
+        while (job := jobs.get()) is not None:
+            batch, documents = job
+            for place, document in enumerate(documents):
+                failed: list[Failure] = []
+                fields = analysed(document, failed)
                 if fields is None:
+                    failures += [((batch, place), failure) for failure in failed]
                     continue
                 # _lk=False: the run holds the indexing lock, and takes Whoosh's write lock to commit
                 writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB, compound=False)
