@@ -29,10 +29,11 @@ from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
 from search.index.store import create_index, open_index, remove_leftovers
 from search.index.summaries import store_summaries
 
-# Worker processes pay off only for many bulletins; a few are written faster in this process.
+# Worker processes pay off once there is enough text to analyse: this many bulletins, or this much
+# text (about 20 of kko's decisions: 100 of them index in 1.9 s with workers, 3.0 s without). Until
+# then the bulletins are held, and a few are written faster in this process.
 PARALLEL_FROM = 200
-# Bulletins held before the workers start (or, with one process, before writing starts), at most:
-PENDING_CHARS = 2**24  # about this much text
+PARALLEL_CHARS = 2**17
 LIMIT_MB = 128
 
 
@@ -278,7 +279,7 @@ class _Batch:
         else:
             self.pending.append(document)
             self.pending_chars += text_size(document)
-            if len(self.pending) >= PARALLEL_FROM or self.pending_chars >= PENDING_CHARS:
+            if len(self.pending) >= PARALLEL_FROM or self.pending_chars >= PARALLEL_CHARS:
                 self._start()
 
     def delete(self, bulletin_id: str) -> None:
