@@ -15,6 +15,7 @@ import mmap
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -25,6 +26,7 @@ from search.errors import IndexMissingError
 from search.index.schema import SCHEMA_VERSION, bulletin_schema
 
 INDEX_NAME = f"bulletins{SCHEMA_VERSION}"
+OPEN_ATTEMPTS = 10
 
 # Whoosh names its files `_<name>_<generation>.toc` and `<name>_<segment>.<ext>`, and its writers'
 # temporary folder `<name>.tmp`.
@@ -57,7 +59,15 @@ def open_index(index_dir: Path) -> FileIndex:
             )
         raise IndexMissingError(f"no index in {index_dir} yet: run `bulletins index` to build it")
     # The schema comes from the code, not the pickle in the index: the version in the name vouches for it.
-    return MappedStorage(str(index_dir)).open_index(INDEX_NAME, schema=bulletin_schema())
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return MappedStorage(str(index_dir)).open_index(INDEX_NAME, schema=bulletin_schema())
+        except FileNotFoundError:
+            # A commit replaced the table of contents just as it was read (Whoosh's own reader
+            # retries so, but opening the index does not): read the newest one.
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
 
 
 def create_index(index_dir: Path) -> FileIndex:
