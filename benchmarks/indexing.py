@@ -3,12 +3,15 @@
 `--before REVISION`, also our index as another git revision of the project builds it
 (benchmarks/revision.py), to see what a change costs.
 
-    .venv/bin/python benchmarks/indexing.py [--limit N] [--data kko] [--data headlines] [--before REVISION]
+    .venv/bin/python benchmarks/indexing.py [--data kko] [--data headlines] [--limit N]… [--before REVISION]
 
-Each build runs in a fresh process (cold caches), timed from reading the corpus to the commit;
-peak RSS is sampled over that process and its worker processes together. The ratio is of wall-clock
-speed; the CPU-time ratio beside it tells how much other load on the machine skewed it. Skips with
-a message when ../shared/data is absent.
+By default every size issue 15 names: the first 300 and 1,500 decisions of kko and all 6,242, the
+first 20,000 headlines and all 100,000 (about 20 minutes); `--limit` (repeatable) picks sizes of
+each data set instead. Each build runs in a fresh process (cold caches), timed from the process's
+start to its end, as a `bulletins index` run is (start-up, imports and the commit included); peak
+RSS is sampled over that process and its worker processes together. The ratio is of wall-clock
+speed; the CPU-time ratio beside it tells how much other load on the machine skewed it. A table of
+the ratios at every size ends the run. Skips with a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 SETS = {"kko": "kko.jsonl", "headlines": "headlines-100k.jsonl"}
+SIZES = {"kko": (300, 1500, None), "headlines": (20_000, None)}  # None: all of it
 BUILDERS = ("ours", "snowball")
 XAPIAN_SHARDS = 2  # the shards of the Xapian build (benchmarks/backends.py)
 
@@ -65,11 +69,10 @@ def build_snowball(corpus_dir: Path, index_dir: Path) -> int:
 
 
 def run_build(builder: str, corpus_dir: Path, index_dir: Path) -> None:
-    """In the child process: build, then print the bulletin count, seconds and CPU seconds (this
-    process and its workers) as JSON."""
-    started, cpu = time.perf_counter(), cpu_seconds()
+    """In the child process: build, then print the bulletin count and CPU seconds (this process,
+    start-up included, and its workers) as JSON."""
     count = globals()[f"build_{builder}"](corpus_dir, index_dir)
-    print(json.dumps({"bulletins": count, "seconds": time.perf_counter() - started, "cpu": cpu_seconds() - cpu}))
+    print(json.dumps({"bulletins": count, "cpu": cpu_seconds()}))
 
 
 def cpu_seconds() -> float:
@@ -106,6 +109,7 @@ def measure(builder: str, corpus_dir: Path, index_dir: Path, tree: Path | None =
     root = tree or ROOT
     command = [sys.executable, str(root / "benchmarks" / "indexing.py"), "--run", builder, str(corpus_dir), str(index_dir)]
     # the child imports what it builds with from `root`: its own code, first on the path
+    started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root,
                                env={**os.environ, "PYTHONPATH": str(root)})
     peak = 0
@@ -119,10 +123,11 @@ def measure(builder: str, corpus_dir: Path, index_dir: Path, tree: Path | None =
     sampler = threading.Thread(target=sample)
     sampler.start()
     output, _ = process.communicate()
+    seconds = time.perf_counter() - started
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{builder} build failed")
-    figures = json.loads(output.strip().splitlines()[-1])
+    figures = json.loads(output.strip().splitlines()[-1]) | {"seconds": seconds}
     figures["peak_mb"] = peak / 2**20
     figures["size_mb"] = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file()) / 2**20
     figures["stored_mb"] = stored_size(index_dir) / 2**20
@@ -161,7 +166,8 @@ def corpus_of(data_file: Path, limit: int | None, scratch: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, help="index only the first N bulletins of each data set")
+    parser.add_argument("--limit", type=int, action="append",
+                        help="index only the first N bulletins of each data set (repeatable; default: issue 15's sizes)")
     parser.add_argument("--data", action="append", choices=SETS, help="data set (default: both)")
     parser.add_argument("--before", metavar="REVISION", help="also build our index as this revision builds it")
     parser.add_argument("--run", nargs=3, metavar=("BUILDER", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
@@ -174,28 +180,41 @@ def main() -> None:
         return
     print(f"{'data':10} {'index':9} {'bulletins':>9} {'seconds':>8} {'CPU s':>7} {'bull./s':>8} {'size MB':>8} "
           f"{'stored MB':>9} {'peak RSS MB':>11}")
+    ratios: list[tuple[str, int, float, float]] = []
     for name in args.data or list(SETS):
-        with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
-            corpus = corpus_of(DATA / SETS[name], args.limit, Path(scratch))
-            results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
-            if args.before:
-                sys.path.insert(0, str(ROOT))
-                from benchmarks.revision import checkout  # only here: the builds must import their own code
+        for limit in args.limit or SIZES[name]:
+            results = measure_size(name, limit, args.before)
+            ours, snowball = results["ours"], results["snowball"]
+            ratios.append((name, ours["bulletins"], snowball["seconds"] / ours["seconds"], snowball["cpu"] / ours["cpu"]))
+    print(f"{'data':10} {'bulletins':>9} {'ratio':>6} {'of CPU':>7}   (Snowball's time over ours: ≥ 1.0 is the target)")
+    for name, bulletins, ratio, cpu in ratios:
+        print(f"{name:10} {bulletins:9,} {ratio:6.2f} {cpu:7.2f}")
 
-                results[f"before {args.before}"] = measure("ours", corpus, Path(scratch, "index-before"),
-                                                           checkout(args.before))
-        for builder, r in results.items():
-            rate = r["bulletins"] / r["seconds"]
-            print(f"{name:10} {builder[:9]:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
-                  f"{r['size_mb']:8.1f} {r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
-        ours, snowball = results["ours"], results["snowball"]
-        print(f"{name:10} ratio of bulletins/s, ours / snowball: {snowball['seconds'] / ours['seconds']:.2f} "
-              f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})")
-        if args.before:
-            before = results[f"before {args.before}"]
-            print(f"{name:10} ours against {args.before}: {ours['seconds'] / before['seconds']:.2f}× the time, "
-                  f"{ours['cpu'] / before['cpu']:.2f}× the CPU time, {ours['size_mb'] / before['size_mb']:.2f}× the size")
-        print()
+
+def measure_size(name: str, limit: int | None, before: str | None) -> dict[str, dict]:
+    """Build the first `limit` bulletins (all, for None) of data set `name` with each builder,
+    print their rows, and return their figures."""
+    with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
+        corpus = corpus_of(DATA / SETS[name], limit, Path(scratch))
+        results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
+        if before:
+            sys.path.insert(0, str(ROOT))
+            from benchmarks.revision import checkout  # only here: the builds must import their own code
+
+            results[f"before {before}"] = measure("ours", corpus, Path(scratch, "index-before"), checkout(before))
+    for builder, r in results.items():
+        rate = r["bulletins"] / r["seconds"]
+        print(f"{name:10} {builder[:9]:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
+              f"{r['size_mb']:8.1f} {r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
+    ours, snowball = results["ours"], results["snowball"]
+    print(f"{name:10} ratio of bulletins/s, ours / snowball: {snowball['seconds'] / ours['seconds']:.2f} "
+          f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})")
+    if before:
+        old = results[f"before {before}"]
+        print(f"{name:10} ours against {before}: {ours['seconds'] / old['seconds']:.2f}× the time, "
+              f"{ours['cpu'] / old['cpu']:.2f}× the CPU time, {ours['size_mb'] / old['size_mb']:.2f}× the size")
+    print()
+    return results
 
 
 if __name__ == "__main__":
