@@ -50,6 +50,7 @@ class SegmentWorkers:
         self.batch: list[dict[str, Any]] = []
         self.batch_chars = 0
         self.sent = 0  # batches sent
+        self.told = 0.0  # the share of the postings written, as last told
         # Each worker's two counts: the postings it holds, not yet written, and those it has written.
         self.postings = context.Array("q", 2 * procs, lock=False)
         self.processes = [context.Process(target=_work, args=(ix, self.jobs, self.results, self.postings, number),
@@ -119,8 +120,9 @@ class SegmentWorkers:
 
     def _get(self, writing: Callable[[float], None] | None = None) -> Result:
         while True:
-            if writing is not None:
-                writing(self.written_share())
+            if writing is not None:  # never back: a worker still analysing adds to what the others hold
+                self.told = max(self.told, self.written_share())
+                writing(self.told)
             try:
                 return self.results.get(timeout=0.5)
             except queue.Empty:
