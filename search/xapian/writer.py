@@ -22,7 +22,15 @@ import xapian
 from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError
 from search.index.lock import index_lock
-from search.index.writer import PARALLEL_FROM, HeldElsewhere, IndexReport, Progress, compare_corpus, count_failures
+from search.index.writer import (
+    PARALLEL_CHARS,
+    PARALLEL_FROM,
+    HeldElsewhere,
+    IndexReport,
+    Progress,
+    compare_corpus,
+    count_failures,
+)
 from search.processes import die_with_parent
 from search.xapian.documents import id_term, to_document
 from search.xapian.layout import HASH, PREFIXES, Layout, shard_of
@@ -201,7 +209,8 @@ class _Batch:
         pending, self.pending = self.pending, []
         if not pending:
             return
-        if self.procs > 1 and (self._pool is not None or len(pending) >= PARALLEL_FROM):
+        if self.procs > 1 and (self._pool is not None or len(pending) >= PARALLEL_FROM
+                               or sum(len(bulletin.body) for bulletin, _ in pending) >= PARALLEL_CHARS):
             if self._pool is None:
                 self._pool = multiprocessing.get_context("fork").Pool(self.procs, _bind_to, (os.getpid(),))
             analysed = self._pool.imap(_analyse, pending, chunksize=8)
