@@ -72,7 +72,7 @@ def main() -> None:
     delays = []
     try:
         watcher.stdout.readline()  # watching from now on
-        time.sleep(2)  # the catch-up update at start
+        watcher.stdout.readline()  # the summary of the catch-up update at start (about as long as a run with nothing to do)
         for round_ in range(args.rounds):
             word = f"tuoreusmittari{round_}x{int(time.time())}"
             dropped = corpus / f"fresh-{round_}.jsonl"
