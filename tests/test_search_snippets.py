@@ -37,6 +37,13 @@ def test_forms_whose_double_consonant_gradation_makes_single_are_found_beside_th
     assert marked == ["kehittää", "kehitetty", "Määritetyt", "määrittää"]
 
 
+def test_a_range_typed_with_a_hyphen_is_marked_where_the_text_writes_a_dash():
+    assert [f.word for f in found("Kausi 2017–2021 päättyi.", "2017-2021")] == ["2017–2021"]
+    assert [f.word for f in found("linjaukset 30.12.2021\u20125.1.2022 tehtiin", "30.12.2021-5.1.2022")] == [
+        "30.12.2021\u20125.1.2022"]
+    assert [f.word for f in found("vuoden 2022:n talousarvio", "2022")] == ["2022:n"]
+
+
 def test_snippet_is_the_passage_with_the_most_query_words():
     spans = snippet(SEED_2020, found(SEED_2020, "koronaepidemia innovaatiohaaste"))
     html = spans_html(spans)
