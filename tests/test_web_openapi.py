@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_seeds
@@ -158,10 +158,12 @@ DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 DATE_LIKE = (st.from_regex(r"\A[0-9０-９٠-٩]{0,5}(-[0-9]{0,3}(-[0-9]{0,3})?)?[ \n]?\Z") | st.text(max_size=12)
              | st.from_regex(r"\A([0-9]{0,3}[.,])?[0-9]{0,3}[./,][0-9０-９]{0,5}[ \n]?\Z")
              | st.sampled_from(["0000", "0001", "9999-12-31", "2020-00", "2020-13", "2020-2-29", "2021-02-29", "",
-                                "31.4.2020", "29.2.2020", "13/2020", "1/0000", "23,11,2020"]))
+                                "31.4.2020", "29.2.2020", "13/2020", "1/0000", "23,11,2020", "1.1/2020",
+                                "1,1.2020"]))
 
 
 @given(value=DATE_LIKE)
+@example(value="1.1/0001")  # found by Hypothesis in CI: the pattern took a dot and then a slash, the server not
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_dates_are_taken_exactly_when_their_documented_pattern_matches_a_calendar_day(client, document, value):
     parameter = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "from")

@@ -22,7 +22,7 @@ FEED_SIZE = 20
 # digits; or nothing, as an empty field of the page's form sends.
 _DAY, _MONTH, _YEAR_DIGITS = "(0?[1-9]|[12][0-9]|3[01])", "(0?[1-9]|1[0-2])", "(?!0000)[0-9]{4}"
 DATE_PATTERN = (rf"^({_YEAR_DIGITS}(-{_MONTH}(-{_DAY})?)?"
-                rf"|({_DAY}[.,])?{_MONTH}[./,]{_YEAR_DIGITS})?$")
+                rf"|{_DAY}[.,]{_MONTH}[.,]{_YEAR_DIGITS}|{_MONTH}[./,]{_YEAR_DIGITS})?$")
 _DATE = re.compile(DATE_PATTERN)
 _YEAR = re.compile(r"[0-9]{4}")
 _TRUE = ("1", "true", "yes", "on")
