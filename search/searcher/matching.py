@@ -22,7 +22,6 @@ PHRASE_CHARS = 400
 
 _SPACE = re.compile(r"\s")
 _VOWELS = frozenset("aeiouyäöå")
-_DASH = re.compile("[-\u2010-\u2013]")
 
 
 @dataclass(frozen=True)
@@ -159,9 +158,10 @@ def _fragment(stem: str) -> str:
     """The start of `stem` that its inflected forms keep: without its last two letters, and without
     the second of a double consonant before them, which gradation makes single (`kehittää` →
     `kehit`, for `kehitetty`); at least two letters. A number keeps all its digits (`2022:n`), up
-    to a dash, which the text may write otherwise (`2017-2021` is `2017–2021` there)."""
+    to a dash, which the text may write otherwise (`2017-2021` is `2017–2021` there; the stems, as
+    surface() and the lemmas give them, write every dash as `-`)."""
     if stem[0].isdigit():
-        return _DASH.split(stem, 1)[0]
+        return stem.split("-", 1)[0]
     end = max(2, len(stem) - 2)
     if end > 2 and stem[end - 1] == stem[end - 2] and stem[end - 1] not in _VOWELS:
         end -= 1
