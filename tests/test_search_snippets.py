@@ -5,11 +5,12 @@ from __future__ import annotations
 from search.searcher.matching import QueryMatcher
 from search.searcher.query import parse_query
 from search.searcher.results import spans_html
-from search.searcher.snippets import ELLIPSIS, SNIPPET_CHARS, highlight, snippet
+from search.searcher.snippets import ELLIPSIS, FIRST_CHARS, SNIPPET_CHARS, highlight, snippet, snippet_matches
 
 from conftest import SEEDS
 
 SEED_2020 = (SEEDS / "000_d69fc6f4f0811f96.txt").read_text(encoding="utf-8").strip().split(" ", 2)[2]
+SEED_2024 = (SEEDS / "003_1869dba633d4af7d.txt").read_text(encoding="utf-8").strip().split(" ", 2)[2]
 
 
 def found(text: str, query: str):
@@ -51,6 +52,29 @@ def test_snippet_is_the_passage_with_the_most_query_words():
     text = "".join(span.text for span in spans)
     assert text.startswith(ELLIPSIS + " ") and text.endswith(" " + ELLIPSIS)
     assert len(text) <= SNIPPET_CHARS + 4
+
+
+def test_snippet_is_the_first_passage_with_the_most_query_words():
+    """Not the passage with the most matches: the bulletin's opening says what it is about."""
+    text = f"Jaosto arvioi kokeiluja.\n\n{SEED_2024}\n\n{SEED_2020}"
+    assert "kokeilu" not in SEED_2024.lower()
+    html = spans_html(snippet(text, found(text, "kokeilu")))
+    assert html.startswith("Jaosto arvioi <mark>kokeiluja</mark>.")
+
+
+def test_a_long_texts_snippet_needs_only_the_matches_of_its_beginning():
+    """The snippet of the matches that snippet_matches reads is the snippet of all the matches, for
+    words near the start, far in, and far apart, for a phrase and for the parts of a compound; for
+    a word that stands early, far fewer matches are read."""
+    text = "\n\n".join([SEED_2020, SEED_2024] * 4)
+    assert len(text) > 16 * FIRST_CHARS
+    for query in ("kokeiluja", "maahanmuuton toimenpideohjelma", '"kotouttamisohjelman toteutusten"',
+                  "kokeilu kotouttamisohjelma", "yrityshautomo", "olematon"):
+        matcher = QueryMatcher(parse_query(query))
+        for parts in (False, True):
+            assert snippet(text, snippet_matches(matcher, text, parts)) == snippet(text, matcher.find(text, parts))
+    matcher = QueryMatcher(parse_query("kokeiluja"))
+    assert 0 < len(snippet_matches(matcher, text)) < len(matcher.find(text)) / 4
 
 
 def test_snippet_is_cut_at_word_boundaries():

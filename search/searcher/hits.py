@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Protocol, TypeVar
 
 from search.errors import QueryError
@@ -14,7 +15,7 @@ from search.searcher.explain import explain
 from search.searcher.matching import QueryMatcher
 from search.searcher.query import ParsedQuery, Term, Word, without_unpaired_quote
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, StoredBulletin
-from search.searcher.snippets import after_title, snippet
+from search.searcher.snippets import after_title, snippet, snippet_matches
 from search.searcher.suggest import suggest
 from search.searcher.vocabulary import Vocabulary
 
@@ -34,9 +35,10 @@ def make_hit(fields: dict, score: float, related: bool, matcher: QueryMatcher, e
                    snippet=snippet(body, topic.find(body)),
                    **{name: fields.get(name) for name in HIT_FIELDS})
     start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
-    text, found = body[start:], matcher.find(body[start:], parts=related)
+    find = matcher.find if explained else partial(snippet_matches, matcher)  # an explanation lists every match
+    text, found = body[start:], find(body[start:], parts=related)
     if not found and start:
-        text, found = body, matcher.find(body, parts=related)
+        text, found = body, find(body, parts=related)
     if not found:  # in the title only, the case's diary number, or an inflection no fragment of them shows
         text = "\n".join(value for value in (fields.get("case"), title, body) if value)
         found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)

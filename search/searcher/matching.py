@@ -92,6 +92,10 @@ class QueryMatcher:
         # by `parts`, patterns of the chunks a word may match in, lowercased and in any case.
         self._patterns = {parts: _chunks(self._words, self._phrases, parts) for parts in (False, True)}
         self._memo: dict[str, tuple[tuple[str, How], ...]] = {}
+        # The query words as matches name them (a phrase's words one by one): a passage with a
+        # match of each has every query word.
+        self.labels = frozenset(word.label for word in self._words) | frozenset(
+            word.label for phrase in self._phrases for _, word in phrase)
         self._chunks: dict[str, list[tuple[str, int, int, tuple[tuple[str, How], ...]]]] = {}
 
     def find(self, text: str, parts: bool = False, every_word: bool = False) -> list[Found]:

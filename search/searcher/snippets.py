@@ -1,4 +1,9 @@
-"""Text as spans with the matched words marked: the whole text, or its best passage as a snippet."""
+"""Text as spans with the matched words marked: the whole text, or its best passage as a snippet.
+
+The best passage is the first with the most different query words. A bulletin states its subject
+first, so that passage is usually where it says what it decides; and it is found without reading
+the whole text: a long decision's snippet needs only the matches of its beginning (snippet_matches),
+which is most of the cost of a page of hits."""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import re
 
 from search.finnish import words
 from search.headings import HEADING_MARKS
-from search.searcher.matching import Found
+from search.searcher.matching import PHRASE_CHARS, Found, QueryMatcher
 from search.searcher.results import Span
 
 SNIPPET_CHARS = 240
 # The snippet starts this far before its first match, so the match is read in context.
 LEAD_CHARS = 60
+# How much of a text is first looked through for the best passage; four times more each time after.
+FIRST_CHARS = 1000
 ELLIPSIS = "…"
 _SPACE = re.compile(r"\s+")
 # What may stand between a title taken from the opening sentence and the text after it.
@@ -35,10 +42,10 @@ def after_title(title: str, body: str) -> int:
 
 
 def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[Span, ...]:
-    """The passage of about `size` characters with the most different query words (then the most
-    matches), cut at word boundaries, "…" where cut, whitespace runs made single spaces and the
-    marks of headings dropped."""
-    first = _best_start(found, size)
+    """The first passage of about `size` characters with the most different query words, cut at
+    word boundaries, "…" where cut, whitespace runs made single spaces and the marks of headings
+    dropped. `found` must hold the matches of the text as far as that passage and a phrase beyond."""
+    first, _ = _best_passage(found, size)
     if first:  # back to the start of the word, then on to the first word
         first = max(text.rfind(" ", 0, first), text.rfind("\n", 0, first)) + 1
         first += next((start for _, start, _ in words(text[first:first + size])), 0)
@@ -56,25 +63,40 @@ def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[S
     return spans
 
 
-def _best_start(found: list[Found], size: int) -> int:
-    """Where the best window of `size` characters starts (0 without matches)."""
-    best, best_key = 0, (0, 0)
+def snippet_matches(matcher: QueryMatcher, text: str, parts: bool = False, size: int = SNIPPET_CHARS) -> list[Found]:
+    """The matches of `text` (as `matcher.find` finds them) that its snippet needs: those of its
+    beginning, as far as the first passage with every query word and a phrase's length after it;
+    all of them when no passage has every query word."""
+    end = FIRST_CHARS
+    while True:
+        space = _SPACE.search(text, end)
+        if space is None:
+            return matcher.find(text, parts)
+        found = matcher.find(text[:space.start()], parts)
+        first, distinct = _best_passage(found, size)
+        if distinct == len(matcher.labels) and first + size + PHRASE_CHARS <= space.start():
+            return found
+        end *= 4
+
+
+def _best_passage(found: list[Found], size: int) -> tuple[int, int]:
+    """Where the first window of `size` characters with the most different query words starts (0
+    without matches), and how many it has."""
+    best, best_key = 0, 0
     window: dict[str, int] = {}  # query word → its matches in the window
-    total, j = 0, 0
+    j = 0
     for head in found:
         while j < len(found) and found[j].end <= head.start - LEAD_CHARS + size:
             for query_word, _ in found[j].matches:
                 window[query_word] = window.get(query_word, 0) + 1
-                total += 1
             j += 1
-        if (len(window), total) > best_key:
-            best, best_key = head.start, (len(window), total)
+        if len(window) > best_key:
+            best, best_key = head.start, len(window)
         for query_word, _ in head.matches:
             window[query_word] -= 1
-            total -= 1
             if not window[query_word]:
                 del window[query_word]
-    return max(0, best - LEAD_CHARS) if found else 0
+    return (max(0, best - LEAD_CHARS) if found else 0), best_key
 
 
 def _spans(text: str, start: int, end: int, found: list[Found]) -> tuple[Span, ...]:
