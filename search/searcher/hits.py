@@ -32,7 +32,7 @@ def make_hit(fields: dict, score: float, related: bool, matcher: QueryMatcher, e
     title, body = fields["title"], fields["body"]
     if topic is not None:
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=True,
-                   snippet=snippet(body, topic.find(body)),
+                   snippet=snippet(body, snippet_matches(topic, body)),
                    **{name: fields.get(name) for name in HIT_FIELDS})
     start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
     find = matcher.find if explained else partial(snippet_matches, matcher)  # an explanation lists every match
