@@ -89,8 +89,8 @@ class QueryMatcher:
         self._phrases = [[(word.position, _QueryWord.of(term, i)) for i, word in enumerate(term.words)]
                          for term in terms if term.is_phrase]
         # A compound query word's parts (short, and in many words) are looked for only when asked:
-        # by `parts`, patterns of the chunks a word may match in, lowercased and in any case.
-        self._patterns = {parts: _chunks(self._words, self._phrases, parts) for parts in (False, True)}
+        # by `parts`, the pattern of the fragments a matched word holds.
+        self._patterns = {parts: _fragment_pattern(self._words, self._phrases, parts) for parts in (False, True)}
         self._memo: dict[str, tuple[tuple[str, How], ...]] = {}
         # The query words as matches name them (a phrase's words one by one): a passage with a
         # match of each has every query word.
@@ -126,15 +126,16 @@ class QueryMatcher:
         """The words of `text` that contain a fragment of a query word (with `parts`, also of its
         parts; or all, with `every_word`), in text order, with the query words that match them. A
         whitespace-delimited chunk is cut into words as the index cuts it."""
-        patterns = self._patterns[parts]
-        if patterns is None:
+        pattern = self._patterns[parts]
+        if pattern is None:
             return
         if every_word:
             yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
             return
         low = text.lower()
-        lower, any_case = patterns
-        scanned, fragments = (low, lower) if len(low) == len(text) else (text, any_case)
+        # compiled when first needed (re keeps what it compiled): most searches never need IGNORECASE
+        scanned, fragments = ((low, re.compile(pattern)) if len(low) == len(text)
+                              else (text, re.compile(pattern, re.IGNORECASE)))
         position = 0
         while (hit := fragments.search(scanned, position)) is not None:
             start = hit.start()  # the chunk around the fragment: back to the space before it, on to the next
@@ -172,20 +173,17 @@ def _fragment(stem: str) -> str:
     return stem[:end]
 
 
-def _chunks(query_words: list[_QueryWord], phrases: list[list[tuple[int, _QueryWord]]],
-            parts: bool) -> tuple[re.Pattern, re.Pattern] | None:
-    """The patterns (for lowercased text, and for text in any case) of the fragments of the query
-    words, longest first: a regex finds them at C speed, and faster in lowercased text than with
-    IGNORECASE (which lowercasing that changes lengths needs); the whitespace-delimited chunk around
-    each is then cut into words. (One pattern of the whole chunk around an alternative tries every
-    alternative at every letter: 30 times slower.) A phrase's words match whole, never by a part.
-    None for a query without words."""
+def _fragment_pattern(query_words: list[_QueryWord], phrases: list[list[tuple[int, _QueryWord]]],
+                      parts: bool) -> str | None:
+    """The regular expression of the fragments of the query words, longest first: it finds them at
+    C speed, and faster in lowercased text than with IGNORECASE (which lowercasing that changes
+    lengths needs); the whitespace-delimited chunk around each is then cut into words. (One pattern
+    of the whole chunk around an alternative tries every alternative at every letter: 30 times
+    slower.) A phrase's words match whole, never by a part. None for a query without words."""
     fragments = {fragment for query_word in query_words for fragment in query_word.fragments(parts)}
     fragments |= {fragment for phrase in phrases for _, query_word in phrase for fragment in query_word.fragments(False)}
     pattern = "|".join(re.escape(fragment) for fragment in sorted(fragments, key=len, reverse=True))
-    if not pattern:
-        return None
-    return re.compile(pattern), re.compile(pattern, re.IGNORECASE)
+    return pattern or None
 
 
 def _phrase_at(phrase: list[tuple[int, _QueryWord]], tokens: list[tuple[str, int, int]]) -> list[How]:
