@@ -96,6 +96,8 @@ class QueryMatcher:
         # match of each has every query word.
         self.labels = frozenset(word.label for word in self._words) | frozenset(
             word.label for phrase in self._phrases for _, word in phrase)
+        # How far past a word the text decides whether it is marked: a phrase's length, or nothing.
+        self.lookahead = PHRASE_CHARS if self._phrases else 0
         self._chunks: dict[str, list[tuple[str, int, int, tuple[tuple[str, How], ...]]]] = {}
 
     def find(self, text: str, parts: bool = False, every_word: bool = False) -> list[Found]:

@@ -11,7 +11,7 @@ import re
 
 from search.finnish import words
 from search.headings import HEADING_MARKS
-from search.searcher.matching import PHRASE_CHARS, Found, QueryMatcher
+from search.searcher.matching import Found, QueryMatcher
 from search.searcher.results import Span
 
 SNIPPET_CHARS = 240
@@ -65,8 +65,9 @@ def snippet(text: str, found: list[Found], size: int = SNIPPET_CHARS) -> tuple[S
 
 def snippet_matches(matcher: QueryMatcher, text: str, parts: bool = False, size: int = SNIPPET_CHARS) -> list[Found]:
     """The matches of `text` (as `matcher.find` finds them) that its snippet needs: those of its
-    beginning, as far as the first passage with every query word and a phrase's length after it;
-    all of them when no passage has every query word."""
+    beginning, as far as the first passage with every query word, and a phrase's length after it;
+    all of them when no passage has every query word. (The passage may begin up to `size` after
+    where the matches put it, at the first word there.)"""
     end = FIRST_CHARS
     while True:
         space = _SPACE.search(text, end)
@@ -74,7 +75,7 @@ def snippet_matches(matcher: QueryMatcher, text: str, parts: bool = False, size:
             return matcher.find(text, parts)
         found = matcher.find(text[:space.start()], parts)
         first, distinct = _best_passage(found, size)
-        if distinct == len(matcher.labels) and first + size + PHRASE_CHARS <= space.start():
+        if distinct == len(matcher.labels) and first + 2 * size + matcher.lookahead <= space.start():
             return found
         end *= 4
 
