@@ -128,16 +128,12 @@ class QueryMatcher:
         """The words of `text` that contain a fragment of a query word (with `parts`, also of its
         parts; or all, with `every_word`), in text order, with the query words that match them. A
         whitespace-delimited chunk is cut into words as the index cuts it."""
-        pattern = self._patterns[parts]
-        if pattern is None:
+        if self._patterns[parts] is None:
             return
         if every_word:
             yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
             return
-        low = text.lower()
-        # compiled when first needed (re keeps what it compiled): most searches never need IGNORECASE
-        scanned, fragments = ((low, re.compile(pattern)) if len(low) == len(text)
-                              else (text, re.compile(pattern, re.IGNORECASE)))
+        scanned, fragments = self._scanner(text, parts)
         position = 0
         while (hit := fragments.search(scanned, position)) is not None:
             start = hit.start()  # the chunk around the fragment: back to the space before it, on to the next
@@ -152,6 +148,23 @@ class QueryMatcher:
                                              for word, begin, end in words(piece)]
             for word, begin, end, matches in cut:
                 yield word, start + begin, start + end, matches
+
+    def first_fragment(self, text: str, parts: bool = False) -> int | None:
+        """Where the first fragment of a query word stands in `text` (None when none does): `find`
+        finds nothing before the word that holds it."""
+        if self._patterns[parts] is None:
+            return None
+        scanned, fragments = self._scanner(text, parts)
+        hit = fragments.search(scanned)
+        return hit.start() if hit else None
+
+    def _scanner(self, text: str, parts: bool) -> tuple[str, re.Pattern]:
+        """The text to scan for fragments (lowercased when that keeps its length), and the pattern
+        that scans it: compiled when first needed (re keeps what it compiled), and most searches
+        never need IGNORECASE."""
+        pattern = self._patterns[parts]
+        low = text.lower()
+        return (low, re.compile(pattern)) if len(low) == len(text) else (text, re.compile(pattern, re.IGNORECASE))
 
     def _word_matches(self, word: str) -> tuple[tuple[str, How], ...]:
         matches = self._memo.get(word)

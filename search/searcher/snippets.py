@@ -17,7 +17,8 @@ from search.searcher.results import Span
 SNIPPET_CHARS = 240
 # The snippet starts this far before its first match, so the match is read in context.
 LEAD_CHARS = 60
-# How much of a text is first looked through for the best passage; four times more each time after.
+# How much of a text past the first fragment of a query word is first looked through for the best
+# passage; four times more each time after.
 FIRST_CHARS = 1000
 ELLIPSIS = "…"
 _SPACE = re.compile(r"\s+")
@@ -68,7 +69,10 @@ def snippet_matches(matcher: QueryMatcher, text: str, parts: bool = False, size:
     beginning, as far as the first passage with every query word, and a phrase's length after it;
     all of them when no passage has every query word. (The passage may begin up to `size` after
     where the matches put it, at the first word there.)"""
-    end = FIRST_CHARS
+    first_fragment = matcher.first_fragment(text, parts)
+    if first_fragment is None:
+        return []
+    end = first_fragment + FIRST_CHARS
     while True:
         space = _SPACE.search(text, end)
         if space is None:
