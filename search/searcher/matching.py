@@ -151,11 +151,10 @@ class QueryMatcher:
 
     def first_fragment(self, text: str, parts: bool = False) -> int | None:
         """Where the first fragment of a query word stands in `text` (None when none does): `find`
-        finds nothing before the word that holds it."""
-        if self._patterns[parts] is None:
-            return None
-        scanned, fragments = self._scanner(text, parts)
-        hit = fragments.search(scanned)
+        finds nothing before the word that holds it. (Searched without lowercasing the text first:
+        the search stops there, and the fragment is usually near the start of a long text.)"""
+        pattern = self._patterns[parts]
+        hit = re.compile(pattern, re.IGNORECASE).search(text) if pattern is not None else None
         return hit.start() if hit else None
 
     def _scanner(self, text: str, parts: bool) -> tuple[str, re.Pattern]:
