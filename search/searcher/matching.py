@@ -128,12 +128,16 @@ class QueryMatcher:
         """The words of `text` that contain a fragment of a query word (with `parts`, also of its
         parts; or all, with `every_word`), in text order, with the query words that match them. A
         whitespace-delimited chunk is cut into words as the index cuts it."""
-        if self._patterns[parts] is None:
+        pattern = self._patterns[parts]
+        if pattern is None:
             return
         if every_word:
             yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
             return
-        scanned, fragments = self._scanner(text, parts)
+        low = text.lower()
+        # compiled when first needed (re keeps what it compiled): most searches never need IGNORECASE
+        scanned, fragments = ((low, re.compile(pattern)) if len(low) == len(text)
+                              else (text, re.compile(pattern, re.IGNORECASE)))
         position = 0
         while (hit := fragments.search(scanned, position)) is not None:
             start = hit.start()  # the chunk around the fragment: back to the space before it, on to the next
@@ -156,14 +160,6 @@ class QueryMatcher:
         pattern = self._patterns[parts]
         hit = re.compile(pattern, re.IGNORECASE).search(text) if pattern is not None else None
         return hit.start() if hit else None
-
-    def _scanner(self, text: str, parts: bool) -> tuple[str, re.Pattern]:
-        """The text to scan for fragments (lowercased when that keeps its length), and the pattern
-        that scans it: compiled when first needed (re keeps what it compiled), and most searches
-        never need IGNORECASE."""
-        pattern = self._patterns[parts]
-        low = text.lower()
-        return (low, re.compile(pattern)) if len(low) == len(text) else (text, re.compile(pattern, re.IGNORECASE))
 
     def _word_matches(self, word: str) -> tuple[tuple[str, How], ...]:
         matches = self._memo.get(word)
