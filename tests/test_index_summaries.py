@@ -78,8 +78,11 @@ def test_without_the_files_the_segments_are_counted_from_their_leads(corpus_dir,
         else:
             path.write_bytes(b"\x80\x05 damaged")
     assert stored(index_dir) == +counted(index_dir)
-    update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the missing files are written
-    assert {path.name.removesuffix(SUFFIX) for path in index_dir.glob(f"*{SUFFIX}")} == segment_ids(index_dir)
+    update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the missing and damaged files are written
+    files = sorted(index_dir.glob(f"*{SUFFIX}"))
+    assert {path.name.removesuffix(SUFFIX) for path in files} == segment_ids(index_dir)
+    assert not [path for path in files if path.read_bytes() == b"\x80\x05 damaged"]
+    assert stored(index_dir) == +counted(index_dir)
 
 
 def test_the_files_go_with_their_segments_on_a_rebuild(corpus_dir, tmp_path):

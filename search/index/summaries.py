@@ -7,7 +7,13 @@ stores it beside the segment when it commits (`<segment>.summary.pickle`, a file
 which goes with it; a pickle, as Whoosh's own table of contents is, reads in two thirds of JSON's
 time), and a process keeps the summaries by segment. A new generation then reads only its new
 segments, and a one-off search (the CLI's) reads no column and no lead. A segment without a
-readable file (a run killed between its commit and the writing) is summed up from its columns."""
+readable file (a run killed between its commit and the writing) is summed up from its columns.
+
+The lead counts are the bulk of a summary (some 10,000 lemmas a segment): they are kept as one
+string of the sorted lemmas and an array of their counts, which a reader splits into a list and
+looks up by bisection. Unpickled as dicts, they built 100,000 entries for the 10 segments of the
+dev index, of which a search asks for a few hundred: the summaries of a new generation (all of them,
+for a one-off search) now load in about half the time (45-53 → 22-29 ms on the dev index)."""
 
 from __future__ import annotations
 
@@ -15,9 +21,11 @@ import contextlib
 import os
 import pickle
 import threading
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.reading import IndexReader
@@ -25,7 +33,26 @@ from whoosh.reading import IndexReader
 from search.index.schema import FILTER_FIELDS
 
 SUFFIX = ".summary.pickle"
-FORMAT = 2  # of the file: a file of another format is not read
+FORMAT = 3  # of the file: a file of another format is not read
+
+
+class LeadCounts:
+    """In how many of a segment's bulletins' leads each lemma stands: the lemmas sorted, and their
+    counts in the same order."""
+
+    def __init__(self, lemmas: list[str], counts: array) -> None:
+        self.lemmas = lemmas
+        self.counts = counts
+
+    @classmethod
+    def of(cls, counted: Counter) -> LeadCounts:
+        lemmas = sorted(counted)
+        return cls(lemmas, array("I", (counted[lemma] for lemma in lemmas)))
+
+    def get(self, lemma: str) -> int:
+        """The count of the lemma; 0 for a lemma in no lead."""
+        at = bisect_left(self.lemmas, lemma)
+        return self.counts[at] if at < len(self.lemmas) and self.lemmas[at] == lemma else 0
 
 
 @dataclass(frozen=True)
@@ -35,7 +62,7 @@ class SegmentSummary:
 
     dates: list[int]
     fields: dict[str, list[str]]
-    leads: dict[str, int]
+    leads: LeadCounts
 
 
 # (index folder, segment id) → the segment's summary, for the segments of the latest generation read
@@ -44,15 +71,18 @@ _lock = threading.Lock()
 
 
 def store_summaries(index_dir: Path, reader: IndexReader) -> None:
-    """Write the summary of each segment of `reader` that has none in `index_dir` yet. The index is
-    committed already: a file that cannot be written is left out, and readers sum up its segment."""
+    """Write the summary of each segment of `reader` that has no readable one in `index_dir` yet
+    (none, a damaged one, or one of an older format). The index is committed already: a file that
+    cannot be written is left out, and readers sum up its segment."""
     for segment, name, _ in _segments(reader):
         path = index_dir / f"{name}{SUFFIX}"
-        if not path.exists():
+        if _read(path, segment.doc_count_all()) is None:
             temporary = path.with_suffix(".tmp")
             try:
-                temporary.write_bytes(pickle.dumps({"format": FORMAT, **asdict(_summed_up(segment))},
-                                                   protocol=pickle.HIGHEST_PROTOCOL))
+                summary = _summed_up(segment)
+                data = {"format": FORMAT, "dates": summary.dates, "fields": summary.fields,
+                        "lemmas": "\n".join(summary.leads.lemmas), "counts": summary.leads.counts}
+                temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
                 os.replace(temporary, path)
             except OSError:
                 with contextlib.suppress(OSError):
@@ -89,7 +119,7 @@ class IndexSummary:
         first asked: a one-off search asks for a few hundred lemmas, a server for the same ones again)."""
         found = self._in_leads.get(lemma)
         if found is None:
-            found = self._in_leads[lemma] = (sum(summary.leads.get(lemma, 0) for _, summary in self.segments)
+            found = self._in_leads[lemma] = (sum(summary.leads.get(lemma) for _, summary in self.segments)
                                              - self._deleted[lemma])
         return found
 
@@ -109,7 +139,7 @@ def _summed_up(segment: IndexReader) -> SegmentSummary:
     fields = {field: [value or "" for value in segment.column_reader(field)] if segment.has_column(field) else [""] * count
               for field in FILTER_FIELDS}
     return SegmentSummary(dates=[dates[docnum].toordinal() for docnum in range(count)], fields=fields,
-                          leads=dict(Counter(_lemmas(segment, range(count)))))
+                          leads=LeadCounts.of(Counter(_lemmas(segment, range(count)))))
 
 
 def _lemmas(segment: IndexReader, docnums: Iterable[int]) -> Iterator[str]:
@@ -125,8 +155,11 @@ def _read(path: Path, count: int) -> SegmentSummary | None:
     read: no file, a file that cannot be read, or one of another format or size."""
     try:
         data = pickle.loads(path.read_bytes())
-        summary = SegmentSummary(dates=data["dates"], fields=data["fields"], leads=data["leads"])
-        if data["format"] != FORMAT or len(summary.dates) != count or any(
+        if data["format"] != FORMAT:
+            return None
+        lemmas = data["lemmas"].split("\n") if data["lemmas"] else []
+        summary = SegmentSummary(dates=data["dates"], fields=data["fields"], leads=LeadCounts(lemmas, data["counts"]))
+        if len(summary.dates) != count or len(lemmas) != len(summary.leads.counts) or any(
                 len(summary.fields.get(field, ())) != count for field in FILTER_FIELDS):
             return None
     except Exception:  # a damaged file may fail to unpickle in many ways: its segment is summed up instead
