@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from search.finnish import STEM_MARK, analyze_word, leading_words, surface, words
+from search.finnish import STEM_MARK, WordAnalysis, analyze_word, leading_words, surface, words
 from search.searcher.query import ParsedQuery, Term
 from search.searcher.results import How
 
@@ -54,8 +54,11 @@ class _QueryWord:
         """How this query word matches the text word `word`, if it does: as written, as another
         inflection, inside a longer compound (the word's parts hold the query word), or by one part
         of the query word only (which makes a related result, not a match)."""
-        low = surface(word)
-        analysis = analyze_word(word)
+        return self.how_analysed(surface(word), analyze_word(word))
+
+    def how_analysed(self, low: str, analysis: WordAnalysis) -> How | None:
+        """`how`, for a word whose surface form (`surface`) and analysis are known: the query words
+        of a long query match each word of a text in turn."""
         if self.prefix:
             if low.startswith(self.surface):
                 return "exact"
@@ -164,8 +167,9 @@ class QueryMatcher:
     def _word_matches(self, word: str) -> tuple[tuple[str, How], ...]:
         matches = self._memo.get(word)
         if matches is None:
-            matches = self._memo[word] = tuple(
-                (query_word.label, how) for query_word in self._words if (how := query_word.how(word)))
+            low, analysis = surface(word), analyze_word(word)
+            matches = self._memo[word] = tuple((query_word.label, how) for query_word in self._words
+                                               if (how := query_word.how_analysed(low, analysis)))
         return matches
 
 
