@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.searcher.matching import QueryMatcher
+from search.searcher.matching import PHRASE_CHARS, QueryMatcher
 from search.searcher.query import parse_query
 from search.searcher.results import spans_html
 from search.searcher.snippets import ELLIPSIS, FIRST_CHARS, SNIPPET_CHARS, highlight, snippet, snippet_matches
@@ -64,17 +64,35 @@ def test_snippet_is_the_first_passage_with_the_most_query_words():
 
 def test_a_long_texts_snippet_needs_only_the_matches_of_its_beginning():
     """The snippet of the matches that snippet_matches reads is the snippet of all the matches, for
-    words near the start, far in, and far apart, for a phrase and for the parts of a compound; for
-    a word that stands early, far fewer matches are read."""
+    words near the start, far in, and far apart, for a phrase and for the parts of a compound, beside
+    a word the text lacks and for a long query; for a word that stands early, far fewer matches are
+    read."""
     text = "\n\n".join([SEED_2020, SEED_2024] * 4)
     assert len(text) > 16 * FIRST_CHARS
     for query in ("kokeiluja", "maahanmuuton toimenpideohjelma", '"kotouttamisohjelman toteutusten"',
-                  "kokeilu kotouttamisohjelma", "yrityshautomo", "olematon"):
+                  "kokeilu kotouttamisohjelma", "yrityshautomo", "olematon", "kokeiluja hevonen",
+                  '"kotouttamisohjelman toteutusten" sakko', "Helsingin kaupungin kokeilu yrityksille 2020"):
         matcher = QueryMatcher(parse_query(query))
         for parts in (False, True):
             assert snippet(text, snippet_matches(matcher, text, parts)) == snippet(text, matcher.find(text, parts))
     matcher = QueryMatcher(parse_query("kokeiluja"))
     assert 0 < len(snippet_matches(matcher, text)) < len(matcher.find(text)) / 4
+
+
+def test_a_phrase_cut_by_the_end_of_a_round_is_found_in_the_next():
+    """A phrase whose words stand on both sides of where a round of reading stops, or of where the
+    next round starts reading again (a phrase's length before), is found whole, and its word that
+    the query also has alone keeps both matches."""
+    query = '"kotouttamisohjelman toteutusten" toteutus hevonen'  # no horse: every round is read
+    matcher = QueryMatcher(parse_query(query))
+    filler = "Kaupunki julkaisi tänään uuden tiedotteen. "
+    for around in (FIRST_CHARS - PHRASE_CHARS, FIRST_CHARS):
+        for at in range(around - 40, around + 40, 3):
+            head = "Kotouttamisohjelman laatiminen alkoi. " + filler * 40
+            text = head[:at].rstrip() + " Kotouttamisohjelman toteutusten arviointi jatkuu. " + filler * 200
+            read = {(f.start, frozenset(f.matches)) for f in snippet_matches(matcher, text)}
+            assert read == {(f.start, frozenset(f.matches)) for f in matcher.find(text)}
+    assert {("toteutusten", "exact"), ("toteutus", "lemma")} <= {match for f in matcher.find(text) for match in f.matches}
 
 
 def test_snippet_is_cut_at_word_boundaries():

@@ -103,12 +103,13 @@ class QueryMatcher:
         self.lookahead = PHRASE_CHARS if self._phrases else 0
         self._chunks: dict[str, list[tuple[str, int, int, tuple[tuple[str, How], ...]]]] = {}
 
-    def find(self, text: str, parts: bool = False, every_word: bool = False) -> list[Found]:
+    def find(self, text: str, parts: bool = False, every_word: bool = False, since: int = 0) -> list[Found]:
         """The matched words of `text`, in text order; with `parts`, also the words that hold only a
         part of a compound query word. With `every_word`, every word is analysed, not only those that
-        hold a fragment of a query word."""
+        hold a fragment of a query word. From `since` on (0, or where whitespace stands): the words
+        after it, and the words of the phrases that begin after it."""
         found: dict[int, Found] = {}
-        candidates = list(self._candidates(text, every_word, parts))
+        candidates = list(self._candidates(text, every_word, parts, since))
         for word, start, end, matches in candidates:
             matches = matches if parts else tuple(match for match in matches if match[1] != "part")
             if matches:
@@ -126,22 +127,23 @@ class QueryMatcher:
                         found[token_start] = Found(token_start, token_end, token, (*before, (query_word.label, how)))
         return [found[start] for start in sorted(found)]
 
-    def _candidates(self, text: str, every_word: bool,
-                    parts: bool) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
-        """The words of `text` that contain a fragment of a query word (with `parts`, also of its
-        parts; or all, with `every_word`), in text order, with the query words that match them. A
-        whitespace-delimited chunk is cut into words as the index cuts it."""
+    def _candidates(self, text: str, every_word: bool, parts: bool,
+                    since: int = 0) -> Iterator[tuple[str, int, int, tuple[tuple[str, How], ...]]]:
+        """The words of `text` from `since` on that contain a fragment of a query word (with `parts`,
+        also of its parts; or all, with `every_word`), in text order, with the query words that match
+        them. A whitespace-delimited chunk is cut into words as the index cuts it."""
         pattern = self._patterns[parts]
         if pattern is None:
             return
         if every_word:
-            yield from ((word, start, end, self._word_matches(word)) for word, start, end in words(text))
+            yield from ((word, since + start, since + end, self._word_matches(word))
+                        for word, start, end in words(text[since:]))
             return
         low = text.lower()
         # compiled when first needed (re keeps what it compiled): most searches never need IGNORECASE
         scanned, fragments = ((low, re.compile(pattern)) if len(low) == len(text)
                               else (text, re.compile(pattern, re.IGNORECASE)))
-        position = 0
+        position = since
         while (hit := fragments.search(scanned, position)) is not None:
             start = hit.start()  # the chunk around the fragment: back to the space before it, on to the next
             while start > position and not text[start - 1].isspace():

@@ -8,6 +8,7 @@ which is most of the cost of a page of hits."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from search.finnish import words
 from search.headings import HEADING_MARKS
@@ -68,20 +69,41 @@ def snippet_matches(matcher: QueryMatcher, text: str, parts: bool = False, size:
     """The matches of `text` (as `matcher.find` finds them) that its snippet needs: those of its
     beginning, as far as the first passage with every query word, and a phrase's length after it;
     all of them when no passage has every query word. (The passage may begin up to `size` after
-    where the matches put it, at the first word there.)"""
+    where the matches put it, at the first word there.) Each round reads on from where the one
+    before stopped, but for a phrase's length before it, where a phrase may have been cut short."""
     first_fragment = matcher.first_fragment(text, parts)
     if first_fragment is None:
         return []
     end = first_fragment + FIRST_CHARS
+    found: dict[int, Found] = {}
+    done = 0  # the matches before this are all known
     while True:
         space = _SPACE.search(text, end)
+        stop = space.start() if space is not None else len(text)
+        for word in matcher.find(text[:stop], parts, since=done):
+            before = found.get(word.start)
+            found[word.start] = word if before is None else _merged(before, word)
+        ordered = [found[start] for start in sorted(found)]
         if space is None:
-            return matcher.find(text, parts)
-        found = matcher.find(text[:space.start()], parts)
-        first, distinct = _best_passage(found, size)
-        if distinct == len(matcher.labels) and first + 2 * size + matcher.lookahead <= space.start():
-            return found
+            return ordered
+        first, distinct = _best_passage(ordered, size)
+        if distinct == len(matcher.labels) and first + 2 * size + matcher.lookahead <= stop:
+            return ordered
+        done = _space_before(text, stop - matcher.lookahead)
         end *= 4
+
+
+def _merged(before: Found, again: Found) -> Found:
+    """A word found in two rounds, with the matches of both (a phrase's word may be found by a
+    phrase that began in the round before)."""
+    return replace(before, matches=before.matches + tuple(match for match in again.matches if match not in before.matches))
+
+
+def _space_before(text: str, at: int) -> int:
+    """Where the whitespace at or before `at` stands; 0 when none does."""
+    while at > 0 and not text[at].isspace():
+        at -= 1
+    return max(at, 0)
 
 
 def _best_passage(found: list[Found], size: int) -> tuple[int, int]:
