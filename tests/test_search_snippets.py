@@ -79,6 +79,15 @@ def test_a_long_texts_snippet_needs_only_the_matches_of_its_beginning():
     assert 0 < len(snippet_matches(matcher, text)) < len(matcher.find(text)) / 4
 
 
+def test_a_later_passage_with_more_query_words_is_found_past_an_early_one():
+    """Reading does not stop at an early passage with some of the query words: here the horse comes
+    late, beside an experiment, and that passage is the snippet."""
+    text = "\n\n".join([SEED_2020, SEED_2024] * 4) + "\n\nKokeiluja jatketaan, ja hevonen palaa tallille."
+    matcher = QueryMatcher(parse_query("kokeiluja hevonen"))
+    assert "<mark>hevonen</mark>" in spans_html(snippet(text, snippet_matches(matcher, text)))
+    assert snippet(text, snippet_matches(matcher, text)) == snippet(text, matcher.find(text))
+
+
 def test_a_phrase_cut_by_the_end_of_a_round_is_found_in_the_next():
     """A phrase whose words stand on both sides of where a round of reading stops, or of where the
     next round starts reading again (a phrase's length before), is found whole, and its word that
