@@ -45,6 +45,21 @@ def test_a_range_typed_with_a_hyphen_is_marked_where_the_text_writes_a_dash():
     assert [f.word for f in found("vuoden 2022:n talousarvio", "2022")] == ["2022:n"]
 
 
+def test_a_long_query_matches_each_word_as_its_words_alone_do():
+    """Every word of a text is matched by a long query's words as by each of them alone, in query
+    order, with the strongest way each matches: a pasted subject line, a prefix, a compound, a
+    repeated word."""
+    query = "Kaupunginhallituksen elinkeinojaosto kokeiluja innovaatio* yrityshautomo kaupunki alusta kokeiluja"
+    text = SEED_2020 + "\n" + SEED_2024
+    expected: dict[int, list] = {}
+    for word in query.split():
+        for f in QueryMatcher(parse_query(word)).find(text, parts=True, every_word=True):
+            expected.setdefault(f.start, []).extend(f.matches)
+    found = QueryMatcher(parse_query(query)).find(text, parts=True, every_word=True)
+    assert {f.start: list(f.matches) for f in found} == expected
+    assert {how for f in found for _, how in f.matches} == {"exact", "lemma", "compound", "part"}
+
+
 def test_snippet_is_the_passage_with_the_most_query_words():
     spans = snippet(SEED_2020, found(SEED_2020, "koronaepidemia innovaatiohaaste"))
     html = spans_html(spans)

@@ -95,6 +95,16 @@ class QueryMatcher:
         # by `parts`, the pattern of the fragments a matched word holds.
         self._patterns = {parts: _fragment_pattern(self._words, self._phrases, parts) for parts in (False, True)}
         self._memo: dict[str, tuple[tuple[str, How], ...]] = {}
+        # The query words (by index) that each surface form, lemma and part names, prefixes apart: a
+        # word of the text looks its own forms up instead of being tried by each query word in turn.
+        self._named: dict[str, dict[str, set[int]]] = {"surface": {}, "lemma": {}, "part": {}}
+        for index, query_word in enumerate(self._words):
+            if not query_word.prefix:
+                for names, keys in (("surface", (query_word.surface,)), ("lemma", query_word.lemmas),
+                                    ("part", query_word.parts)):
+                    for key in keys:
+                        self._named[names].setdefault(key, set()).add(index)
+        self._prefixes = [index for index, query_word in enumerate(self._words) if query_word.prefix]
         # The query words as matches name them (a phrase's words one by one): a passage with a
         # match of each has every query word.
         self.labels = frozenset(word.label for word in self._words) | frozenset(
@@ -167,11 +177,22 @@ class QueryMatcher:
         return hit.start() if hit else None
 
     def _word_matches(self, word: str) -> tuple[tuple[str, How], ...]:
+        """The query words that match `word`, each with how (as `_QueryWord.how` says), in query order."""
         matches = self._memo.get(word)
         if matches is None:
             low, analysis = surface(word), analyze_word(word)
-            matches = self._memo[word] = tuple((query_word.label, how) for query_word in self._words
-                                               if (how := query_word.how_analysed(low, analysis)))
+            found: dict[int, How] = {}
+            # from the weakest way to the strongest, so that the strongest way a query word matches stays
+            for how, names, keys in (("part", "part", (*analysis.lemmas, *analysis.parts)),
+                                     ("compound", "lemma", analysis.parts), ("lemma", "lemma", analysis.lemmas),
+                                     ("exact", "surface", (low,))):
+                for key in keys:
+                    for index in self._named[names].get(key, ()):
+                        found[index] = how
+            for index in self._prefixes:
+                if how := self._words[index].how_analysed(low, analysis):
+                    found[index] = how
+            matches = self._memo[word] = tuple((self._words[index].label, found[index]) for index in sorted(found))
         return matches
 
 
