@@ -3,6 +3,7 @@ columns give, through updates, deletions and rebuilds, and without the files."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from collections import Counter
 from datetime import date
@@ -67,22 +68,25 @@ def test_every_segment_has_its_counts_and_they_match_the_leads_through_updates_a
     assert stored(index_dir) == +expected
 
 
-def test_without_the_files_the_segments_are_counted_from_their_leads(corpus_dir, tmp_path):
+def test_without_readable_files_the_segments_are_counted_from_their_leads_and_the_files_written_again(corpus_dir, tmp_path):
     index_dir = tmp_path / "index"
     update_index(corpus_dir, index_dir, procs=1)
     generate_bulletins(corpus_dir / "more.jsonl", 30)
     update_index(corpus_dir, index_dir, procs=1)
-    for number, path in enumerate(sorted(index_dir.glob(f"*{SUFFIX}"))):
-        if number % 2:
-            path.unlink()
-        else:
-            path.write_bytes(b"\x80\x05 damaged")
-    assert stored(index_dir) == +counted(index_dir)
-    update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the missing and damaged files are written
-    files = sorted(index_dir.glob(f"*{SUFFIX}"))
-    assert {path.name.removesuffix(SUFFIX) for path in files} == segment_ids(index_dir)
-    assert not [path for path in files if path.read_bytes() == b"\x80\x05 damaged"]
-    assert stored(index_dir) == +counted(index_dir)
+    assert len(segment_ids(index_dir)) >= 2
+    older = pickle.dumps({"format": 2, "dates": [], "fields": {}, "leads": {"kokeilu": 1}})  # an older version's file
+    for fault in ("missing", b"\x80\x05 damaged", older):
+        for path in index_dir.glob(f"*{SUFFIX}"):
+            if fault == "missing":
+                path.unlink()
+            else:
+                path.write_bytes(fault)
+        assert stored(index_dir) == +counted(index_dir)
+        update_index(corpus_dir, index_dir, procs=1)  # nothing to do, but the files are written again
+        files = sorted(index_dir.glob(f"*{SUFFIX}"))
+        assert {path.name.removesuffix(SUFFIX) for path in files} == segment_ids(index_dir)
+        assert not [path for path in files if path.read_bytes() == fault]
+        assert stored(index_dir) == +counted(index_dir)
 
 
 def test_the_files_go_with_their_segments_on_a_rebuild(corpus_dir, tmp_path):
