@@ -57,8 +57,8 @@ class _QueryWord:
         return self.how_analysed(surface(word), analyze_word(word))
 
     def how_analysed(self, low: str, analysis: WordAnalysis) -> How | None:
-        """`how`, for a word whose surface form (`surface`) and analysis are known: the query words
-        of a long query match each word of a text in turn."""
+        """`how`, for a word whose surface form (`surface`) and analysis are known already (as the
+        matcher knows them when it tries a prefix query word on a word of the text)."""
         if self.prefix:
             if low.startswith(self.surface):
                 return "exact"
