@@ -33,7 +33,8 @@ from whoosh.reading import IndexReader
 from search.index.schema import FILTER_FIELDS
 
 SUFFIX = ".summary.pickle"
-FORMAT = 3  # of the file: a file of another format is not read
+# A file begins with this line (then the pickle): a file of another format is neither read nor kept.
+HEADER = b"bulletin-search segment summary, format 3\n"
 
 
 class LeadCounts:
@@ -71,18 +72,20 @@ _lock = threading.Lock()
 
 
 def store_summaries(index_dir: Path, reader: IndexReader) -> None:
-    """Write the summary of each segment of `reader` that has no readable one in `index_dir` yet
-    (none, a damaged one, or one of an older format). The index is committed already: a file that
-    cannot be written is left out, and readers sum up its segment."""
+    """Write the summary of each segment of `reader` that has none of this format in `index_dir` yet
+    (none, or a file that does not begin with HEADER: an older version's, or a damaged one). Only
+    the header of an existing file is read: a commit of one bulletin to a large index need not read
+    every summary. The index is committed already: a file that cannot be written is left out, and
+    readers sum up its segment."""
     for segment, name, _ in _segments(reader):
         path = index_dir / f"{name}{SUFFIX}"
-        if _read(path, segment.doc_count_all()) is None:
+        if not _has_header(path):
             temporary = path.with_suffix(".tmp")
             try:
                 summary = _summed_up(segment)
-                data = {"format": FORMAT, "dates": summary.dates, "fields": summary.fields,
+                data = {"dates": summary.dates, "fields": summary.fields,
                         "lemmas": "\n".join(summary.leads.lemmas), "counts": summary.leads.counts}
-                temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+                temporary.write_bytes(HEADER + pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
                 os.replace(temporary, path)
             except OSError:
                 with contextlib.suppress(OSError):
@@ -150,13 +153,23 @@ def _lemmas(segment: IndexReader, docnums: Iterable[int]) -> Iterator[str]:
             yield from column[docnum].decode("utf-8").split()
 
 
+def _has_header(path: Path) -> bool:
+    """Whether the file at `path` begins as a summary of this format does."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
 def _read(path: Path, count: int) -> SegmentSummary | None:
     """The summary stored in `path` of a segment of `count` bulletins; None when there is none to
     read: no file, a file that cannot be read, or one of another format or size."""
     try:
-        data = pickle.loads(path.read_bytes())
-        if data["format"] != FORMAT:
+        stored = path.read_bytes()
+        if not stored.startswith(HEADER):
             return None
+        data = pickle.loads(memoryview(stored)[len(HEADER):])
         lemmas = data["lemmas"].split("\n") if data["lemmas"] else []
         summary = SegmentSummary(dates=data["dates"], fields=data["fields"], leads=LeadCounts(lemmas, data["counts"]))
         if len(summary.dates) != count or len(lemmas) != len(summary.leads.counts) or any(
