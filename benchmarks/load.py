@@ -6,7 +6,7 @@ anonymous memory (Python's own: caches, per-generation tables) and mapped index 
 OS shares between threads and processes, and can reclaim). A run of 30 s serves well over 1,000
 searches on this machine.
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 8] [--threads 4] [--backend xapian --shards 1,2,4]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 8] [--threads N] [--backend xapian --shards 1,2,4]
 
 With `--backend xapian`, the Whoosh index with the default processes comes first, as the baseline;
 then the Xapian index of the same corpus built with each shard count of --shards in turn, each
@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=MIN_SECONDS, help="length of each measured run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--threads", type=int, default=4, help="server threads per process")
+    parser.add_argument("--threads", type=int, help="server threads per process  [default: bulletins serve's]")
     parser.add_argument("--backend", choices=("whoosh", "xapian"), default="whoosh",
                         help="xapian: the Xapian index through xapian-tcpsrv shards, after the Whoosh baseline")
     parser.add_argument("--shards", default="1,2,4", help="with --backend xapian: the shard counts to serve in turn")
@@ -97,8 +97,10 @@ def main() -> None:
     queries = list(devset.queries().values())
     index_dir = devset.our_index()
     default = os.cpu_count() or 1
-    print(f"GET /api/search on {HOST}: {len(queries)} dev queries, {args.clients} clients, {args.threads} server "
-          f"threads per process, {args.seconds:.0f} s each")
+    threads = (f"{args.threads} server thread{'s' if args.threads > 1 else ''}" if args.threads
+               else "the server's default threads")
+    print(f"GET /api/search on {HOST}: {len(queries)} dev queries, {args.clients} clients, {threads} "
+          f"per process, {args.seconds:.0f} s each")
     if args.backend == "xapian":
         sys.exit(1 if compare_shards(index_dir, queries, args, default) else 0)
     one, errors = measure("1 process", ["--index", str(index_dir)], queries, args, 1)

@@ -24,12 +24,13 @@ MAX_REQUESTS_PER_CLIENT = 1_000_000  # a second bound besides the clock
 SERVER_LOG = devset.OUT / "load-server.log"
 
 
-def start_server(target: list[str], threads: int, workers: int) -> tuple[subprocess.Popen, int]:
-    """`bulletins serve` of `target` (`["--index", DIR]` or `["--shards", LIST]`) on a free loopback
-    port, and that port once the server answers. Its log (waitress warns of every queued request
-    under load; the app logs unexpected errors) goes to benchmarks/out/load-server.log."""
+def start_server(target: list[str], threads: int | None, workers: int) -> tuple[subprocess.Popen, int]:
+    """`bulletins serve` of `target` (`["--index", DIR]` or `["--shards", LIST]`) with `threads` per
+    process (None: its default) on a free loopback port, and that port once the server answers. Its
+    log (waitress warns of a deep queue of requests under load; the app logs unexpected errors) goes to
+    benchmarks/out/load-server.log."""
     command = [sys.executable, "-c", "from search.cli import main; main()", "serve", "--host", HOST, "--port", "0",
-               *target, "--threads", str(threads), "--workers", str(workers)]
+               *target, *(["--threads", str(threads)] if threads else []), "--workers", str(workers)]
     with SERVER_LOG.open("a", encoding="utf-8") as log:
         server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=devset.ROOT)
     line = server.stdout.readline() if server.stdout else ""

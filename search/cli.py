@@ -286,8 +286,10 @@ def watch_command(corpus: Path | None, index: Path | None, max_mb: float) -> Non
                    "in the corpus show in searches within seconds.")
 @click.option("--workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="one per core",
               help="Server processes, each with its own open index; they share the listening port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per server process, each with its own Voikko handle.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per server process, each with its own Voikko handle. Searching is CPU-bound Python: "
+                   "a second thread in a process mostly waits for the first (Python runs one at a time), and "
+                   "under load it costs more than it gives; the process reads and writes connections meanwhile.")
 @click.option("--fetch-every", type=_Duration(), metavar="DURATION",
               help=f"Also fetch from the Ahjo API at ${URL_ENV} (key ${KEY_ENV}) now and then this often, "
                    "e.g. 15m, as `bulletins fetch` does; implies --watch, so what is fetched is searchable "

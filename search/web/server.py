@@ -7,7 +7,9 @@ itself when the index changes) and holds N Voikko handles, each thread opening i
 proxy; and the tests run the very same server in a thread. Searching is CPU-bound Python, so one
 process serves one core's worth: `serve` forks a worker process per core, each with its own app,
 open index and threads, all accepting on the sockets the parent bound. Each worker sees a new
-commit to the index at its next search, as one process does.
+commit to the index at its next search, as one process does. By default a process searches with
+one thread: more take turns under Python's global lock, which under load costs more CPU per search
+than it gives, while waitress's own thread reads requests and writes answers in either case.
 
 Behind a reverse proxy, waitress takes the client's address, scheme and host from the proxy's
 X-Forwarded-* headers only when the request comes from `trusted_proxy`; from anyone else they are
@@ -15,6 +17,7 @@ dropped, so a client cannot make the app believe it is reached at another addres
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import socket
@@ -36,6 +39,9 @@ BACKLOG = 1024
 # A worker that dies is started again, but not more often than this.
 RESTART_SECONDS = 1.0
 PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port")
+# Waitress warns of every request that waits for a thread; with one search thread a process, a few
+# waiting is how it serves them, so only a queue this deep is worth a warning.
+QUEUE_WARNING_DEPTH = 8
 
 Server = BaseWSGIServer | MultiSocketServer
 
@@ -72,8 +78,19 @@ def proxy_settings(trusted_proxy: str | None = None, headers: tuple[str, ...] = 
     return settings
 
 
+class _DeepQueue(logging.Filter):
+    """Lets waitress's "Task queue depth is N" warning through only from QUEUE_WARNING_DEPTH up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        depth = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        return not isinstance(depth, int) or depth >= QUEUE_WARNING_DEPTH
+
+
 def make_server(app: Flask, sockets: list[socket.socket], threads: int, proxy: dict[str, Any] | None = None) -> Server:
     """A waitress server for `app` on bound `sockets`, ready to `run()`; `proxy` from proxy_settings."""
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(found, _DeepQueue) for found in queue_log.filters):
+        queue_log.addFilter(_DeepQueue())
     return create_server(app, sockets=sockets, threads=threads, ident="bulletin-search",
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE,
                          max_request_body_size=MAX_REQUEST_BODY_SIZE, channel_timeout=30, **(proxy or {}))
