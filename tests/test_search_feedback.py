@@ -14,7 +14,7 @@ from search.finnish import term_lists
 from search.index.store import open_index
 from search.index.summaries import IndexSummary
 from search.searcher import MAX_PAGE_SIZE, SearchRequest
-from search.searcher.feedback import CANDIDATES, EXPANSION_TERMS, LeadStats, model
+from search.searcher.feedback import CANDIDATES, EXPANSION_TERMS, Leads, LeadStats, model, needles
 from search.searcher.ranking import WEIGHTS
 
 from conftest import SEEDS, Target
@@ -87,6 +87,19 @@ def test_lead_stats_count_the_leads_that_hold_each_lemma(index_dir):  # Whoosh's
         stats = LeadStats(searcher.reader(), IndexSummary(index_dir, searcher.reader()))
     assert stats.count == len(BULLETINS)
     assert stats.in_leads("kirjasto") == 4 and stats.in_leads("pysäköinti") == 1 and stats.in_leads("kokeilu") == 5
+
+
+def test_a_lead_holds_a_lemma_only_whole(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        leads = Leads(reader, LeadStats(reader, IndexSummary(index_dir, reader)))
+        # whole lemmas, and pieces of them that are no lemma of these leads
+        probes = ["kirjasto", "kokeilu", "lainausaika", "pysäköinti", "kirjast", "jasto", "ausaika", "kokeilua"]
+        wanted = needles(probes)
+        for docnum in range(reader.doc_count_all()):
+            assert leads.holding(docnum, wanted) == [lemma for lemma in probes if lemma in leads.of(docnum)]
+        assert any("kirjasto" in leads.holding(docnum, wanted) for docnum in range(reader.doc_count_all()))
+        assert not any({"kirjast", "ausaika"} & leads.of(docnum) for docnum in range(reader.doc_count_all()))
 
 
 def test_only_the_likeliest_lemmas_have_their_idf_looked_up():
