@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,19 @@ def test_exit_status_is_1_when_nothing_matches(search):
     result = search("xyzzyplugh")
     assert result.exit_code == 1 and result.output.strip().startswith("0 hits")
     assert search("--json", "xyzzyplugh").exit_code == 1
+
+
+def test_a_search_run_as_its_own_process_prints_all_it_found_and_its_status(index_dir: Path) -> None:
+    """As a user runs it: the process ends without Python's last collections, and loses nothing."""
+    bulletins = Path(sys.executable).parent / "bulletins"
+    command = [str(bulletins)] if bulletins.exists() else [sys.executable, "-c", "from search.cli import main; main()"]
+    found = subprocess.run([*command, "search", "--index", str(index_dir), "--json", "kaupunginhallitus"],
+                           capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
+    assert {hit["id"] for hit in json.loads(found.stdout)["hits"]} == {SEED_2020, SEED_2024}
+    nothing = subprocess.run([*command, "search", "--index", str(index_dir), "xyzzyplugh"],
+                             capture_output=True, text=True, timeout=60)
+    assert nothing.returncode == 1 and nothing.stdout.strip().startswith("0 hits"), nothing.stderr
 
 
 def test_one_hit_is_one_hit(search):
