@@ -9,7 +9,7 @@ from whoosh.util.numeric import length_to_byte
 from search.index.store import create_index, open_index
 from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
-from search.searcher.postings import TermScores, length_bytes, positions_in, read_positions, read_postings
+from search.searcher.postings import TermPositions, TermScores, _cost, length_bytes, positions_in, read_positions, read_postings
 from search.searcher.query import parse_query
 from search.searcher.ranking import WEIGHTS, all_words, any_word
 
@@ -89,11 +89,32 @@ def test_positions_are_what_the_matcher_gives(searcher, pick, read):
         assert len(docs) >= 2 and positions == {doc: expected[doc] for doc in docs}
 
 
+def test_kept_positions_are_those_read(searcher):
+    """Asked again and again for overlapping bulletins, some without the term, the kept positions are
+    what reading them gives; and beyond its size the least recently asked terms are dropped."""
+    reader = searcher.reader()
+    every = list(range(reader.doc_count_all()))
+    texts = ("kokeilu", "yritys", "kaupunki", "hanke", "palvelu", "vuosi")
+    kept, small = TermPositions(), TermPositions(size=4000)
+    for round in range(2):
+        for text in texts:
+            for docs in (every[:40], every[20:200], every[::7], every):
+                expected = {docnum: list(positions) for docnum, positions in read_positions(reader, "body", text, docs).items()}
+                assert expected, text
+                for positions in (kept, small):
+                    assert {docnum: list(at) for docnum, at in positions.of(reader, "body", text, docs).items()} == expected
+    for positions in (kept, small):  # what it counts is what it keeps
+        assert positions._bytes == sum(_cost(at) for held in positions._kept.values() for at in held.values())
+    assert kept._bytes > 40_000 and len(kept._kept) == len(texts)  # all of it kept
+    assert small._bytes <= 4000 + max(sum(map(_cost, held.values())) for held in small._kept.values())
+    assert len(small._kept) < len(texts)
+
+
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("build", [all_words, any_word])
 def test_same_bulletins_and_scores_as_whoosh(searcher, text, build):
     query = build(parse_query(text))
-    evaluator = Evaluator(searcher, TermScores(searcher, WEIGHTS.k1, WEIGHTS.b))
+    evaluator = Evaluator(searcher, TermScores(searcher, WEIGHTS.k1, WEIGHTS.b), TermPositions())
     docs = evaluator.docs(query)
     results = searcher.search(query, limit=None)
     assert docs == {hit.docnum for hit in results}

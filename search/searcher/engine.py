@@ -39,7 +39,7 @@ from search.searcher.filters import BulletinFields
 from search.searcher.hits import check_request, forgiven, forgiving_search, lemma_matcher, make_hit, stored_bulletin
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, overview
-from search.searcher.postings import Scores, TermScores
+from search.searcher.postings import Scores, TermPositions, TermScores
 from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, excluded_words, proximity
 from search.searcher.results import SearchRequest, SearchResult, Span, StoredBulletin
@@ -53,11 +53,12 @@ RERANK = 30
 
 class _Generation:
     """What the threads share about one generation of the index: its bulletins' fields (dates,
-    years, deciding bodies, kinds, classifications), the cached term scores and what feedback keeps
-    of the bulletins' leads."""
+    years, deciding bodies, kinds, classifications), the cached term scores and positions and what
+    feedback keeps of the bulletins' leads."""
 
     def __init__(self, index_dir: Path, searcher: Searcher, weights: Weights) -> None:
         self.terms = TermScores(searcher, weights.k1, weights.b)
+        self.positions = TermPositions()
         reader = searcher.reader()
         summary = IndexSummary(index_dir, reader)
         self.fields = BulletinFields(summary, self.terms.live)
@@ -233,7 +234,8 @@ class BulletinSearch:
                 self._generations = {self._local.generation: shared}
         if self._local.leads is None:
             self._local.leads = Leads(searcher.reader(), shared.lead_stats)
-        return _View(searcher, shared, Evaluator(searcher, shared.terms), self._local.leads)
+        return _View(searcher, shared, Evaluator(searcher, shared.terms, shared.positions),
+                     self._local.leads)
 
     def _tiers(self, view: _View, parsed: ParsedQuery, allowed: frozenset[int] | None) -> tuple[_Tier, _Tier]:
         """The matches (every query word, whole or inside a longer compound), and the related

@@ -8,13 +8,13 @@ before) is checked by reading its terms' positions, only in the bulletins that h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh import query as q
 from whoosh.query.spans import SpanQuery
 from whoosh.searching import Searcher
 
-from search.searcher.postings import Scores, TermScores, Values, positions_in, read_positions
+from search.searcher.postings import Scores, TermPositions, TermScores, Values, positions_in
 
 # A prefix matches at most this many terms (the first in alphabetical order).
 MAX_PREFIX_TERMS = 200
@@ -24,12 +24,13 @@ Sum = list[tuple[float, Scores]]
 
 
 class Evaluator:
-    """Evaluates queries with the calling thread's searcher and the shared term scores. Keeps the
-    phrases it has checked: make one per search."""
+    """Evaluates queries with the calling thread's searcher and the shared term scores and
+    positions. Keeps the phrases it has checked: make one per search."""
 
-    def __init__(self, searcher: Searcher, terms: TermScores) -> None:
+    def __init__(self, searcher: Searcher, terms: TermScores, positions: TermPositions) -> None:
         self.searcher = searcher
         self.terms = terms
+        self.positions = positions
         self._phrases: dict[q.Query, tuple[set[int], Scores]] = {}
         self._values: dict[q.Term, Values] = {}  # of the phrases' terms whose postings this search read
 
@@ -132,11 +133,11 @@ class Evaluator:
             found[docnum] = sum(boost * table.get(docnum, 0.0) for word in tables for boost, table in word)
         return found if within is None else {docnum: score for docnum, score in found.items() if docnum in within}
 
-    def _positions(self, term: q.Term, docs: list[int]) -> dict[int, list[int]]:
+    def _positions(self, term: q.Term, docs: list[int]) -> dict[int, Sequence[int]]:
         values = self._values.get(term)
         if values is not None:
             return positions_in(values, docs)
-        return read_positions(self.searcher.reader(), term.fieldname, term.text, docs)
+        return self.positions.of(self.searcher.reader(), term.fieldname, term.text, docs)
 
 
 def _span_words(query: q.Query, offset: int = 0) -> list[tuple[int, list[q.Term]]]:

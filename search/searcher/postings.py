@@ -1,14 +1,18 @@
-"""Posting lists read whole, as {docnum: weight}, and what is read from them: BM25 scores.
+"""Posting lists read whole, as {docnum: weight}, and what is read from them: BM25 scores and
+positions.
 
 Whoosh's matchers cost about 3 µs a posting in Python, and a query here has many terms (every
 lemma in four fields); totals and facets need every matching bulletin. So each term's postings
 are read once, a whole block at a time, and its BM25 scores kept for as long as the index
-generation lasts (a bounded cache shared by the threads)."""
+generation lasts (a bounded cache shared by the threads). Positions are read only in the few
+bulletins a phrase or the proximity bonus asks about, and kept likewise: reading them means
+decompressing and unpickling a whole block of postings for each bulletin."""
 
 from __future__ import annotations
 
 import math
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from itertools import accumulate
@@ -172,6 +176,53 @@ class TermScores:
         lift = (math.log(self._count / (found + 1)) + 1) * self._lift
         norms, live = self._norms[field], self.live
         return {docnum: lift * weight / (weight + norms[docnum]) for docnum, weight in weights.items() if docnum in live}
+
+
+class TermPositions:
+    """Where terms stand in the bulletins that searches asked about, for one index generation: each
+    term's positions by docnum (none, for a bulletin without it), the least recently asked terms
+    dropped beyond about `size` bytes. Shared by the threads. Proximity and phrases ask for the same
+    terms in the same best hits of a search again and again."""
+
+    def __init__(self, size: int = 32 * 2**20) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str], dict[int, array]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def of(self, reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, array]:
+        """Where the term stands in each of `docs` (sorted) that has it, as read_positions says;
+        only what is not kept yet is read, through `reader` (the calling thread's own)."""
+        key = (field, text)
+        with self._lock:
+            known = self._kept.get(key, {})
+            if known:
+                self._kept.move_to_end(key)
+            missing = [docnum for docnum in docs if docnum not in known]
+        new: dict[int, array] = {}
+        if missing:
+            read = read_positions(reader, field, text, missing)
+            new = {docnum: array("I", read.get(docnum, ())) for docnum in missing}
+            self._keep(key, new)
+        return {docnum: positions for docnum in docs if (positions := new.get(docnum, known.get(docnum)))}
+
+    def _keep(self, key: tuple[str, str], new: dict[int, array]) -> None:
+        with self._lock:
+            kept = self._kept.setdefault(key, {})
+            self._kept.move_to_end(key)
+            for docnum, positions in new.items():
+                if docnum not in kept:
+                    kept[docnum] = positions
+                    self._bytes += _cost(positions)
+            while self._bytes > self.size and len(self._kept) > 1:
+                _, dropped = self._kept.popitem(last=False)
+                self._bytes -= sum(map(_cost, dropped.values()))
+
+
+def _cost(positions: array) -> int:
+    """About how many bytes the positions of one bulletin take where they are kept: the array and
+    its place in the dict."""
+    return 100 + positions.itemsize * len(positions)
 
 
 def _norms(searcher: Searcher, field: str, k1: float, b: float) -> list[float]:
