@@ -441,7 +441,40 @@ def _colored(choice: str) -> bool | None:
     return choice == "always"
 
 
-@main.command("search", context_settings={"ignore_unknown_options": True})  # -word is a query word
+class _QueryCommand(click.Command):
+    """A command whose arguments are the words of a query, as typed or pasted. A word that begins
+    with a hyphen (`-korona`, or `-kuntayhtymän` after a word) is a query word even where its
+    letters would name short options (`-h` is help, `-hanke` a word); one that begins with two
+    must be an option of the command (`--limt` is a usage error, not a word). After `--`, all are words."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        named = {name: param for param in self.get_params(ctx) if isinstance(param, click.Option)
+                 for name in (*param.opts, *param.secondary_opts)}
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0]
+            if arg == "--":
+                words.extend(rest)
+            elif name in named:
+                options.append(arg)
+                if not (named[name].is_flag or named[name].count or "=" in arg):  # its value follows
+                    value = next(rest, None)
+                    if value is None:
+                        raise click.BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx=ctx)
+                    options.append(value)
+            elif arg.startswith("--"):
+                from difflib import get_close_matches  # as click suggests options: only on this error
+
+                longs = [known for known in named if known.startswith("--")]
+                raise click.NoSuchOption(name, possibilities=get_close_matches(name, longs), ctx=ctx)
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+@main.command("search", cls=_QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", "--size", "limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE),
               help="Hits per page (--size, as the API calls it).")

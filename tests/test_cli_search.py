@@ -72,6 +72,24 @@ def test_query_words_join_and_a_minus_word_needs_no_escaping(search):
     assert [hit["id"] for hit in data["hits"]] == [SEED_2024]
 
 
+def test_a_hyphenated_word_is_a_query_word_whatever_its_letters(search):
+    # -h is help, but the h of -hautomo makes it no option: at the start it excludes, after a word it is
+    # the tail of an open compound (as `HSL -kuntayhtymän`, pasted)
+    for words, found in [(["-hautomo", "kaupunginhallitus"], SEED_2020), (["kaupunginhallitus", "-hautomo"], SEED_2024)]:
+        data = json.loads(search("--json", *words).output)
+        assert data["query"] == " ".join(words)
+        assert [hit["id"] for hit in data["hits"] if not hit["related"]] == [found]
+    data = json.loads(search("--json", "--", "--limit").output)  # after --, even an option's name is a word
+    assert data["query"] == "--limit"
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--limt", "3", "kokeilu"], "No such option '--limt'. (Did you mean"),
+                                               (["kokeilu", "--limit"], "Option '--limit' requires an argument.")])
+def test_a_mistyped_or_unfinished_option_is_a_usage_error_not_a_word(search, args, message):
+    result = search(*args)
+    assert result.exit_code == 2 and message in result.output
+
+
 def test_limit_page_sort_and_dates(search):
     def found(*args):
         return [hit["id"] for hit in json.loads(search("--json", "kaupunginhallitus", *args).output)["hits"]]
