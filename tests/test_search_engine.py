@@ -271,6 +271,12 @@ def test_no_suggestion_for_known_or_uncorrectable_words(search):
     assert search.search(SearchRequest("xyzzyä")).suggestion is None
 
 
+def test_no_suggestion_of_a_spelling_the_word_finds_already(search):
+    # an open compound with a hyphen finds the closed one (its lemma): Voikko's spelling would only sow doubt
+    result = search.search(SearchRequest("yritys-hautomopalvelujen"))
+    assert result.total == 1 and result.suggestion is None
+
+
 def test_bulletin_by_id(search):
     bulletin = search.bulletin(SEED_2024)
     assert bulletin.date == "2024-11" and "yrityshautomopalvelujen" in bulletin.body

@@ -1,5 +1,6 @@
 """Did-you-mean: for a query word that Voikko does not know and the index has rarely or never
-seen, the spelling among Voikko's suggestions that the index holds most often."""
+seen, the spelling among Voikko's suggestions that the index holds most often, unless the word
+finds that spelling already (an open compound written with a hyphen finds the closed one)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def suggest(query: str, parsed: ParsedQuery, reader: Vocabulary) -> str | None:
 
 def correction(word: str, reader: Vocabulary) -> str | None:
     """The correction of one word, or None when it is known, common in the index, or nothing better is indexed."""
-    if analyze_word(word).known or not word[0].isalpha():
+    analysis = analyze_word(word)
+    if analysis.known or not word[0].isalpha():
         return None
     seen = reader.doc_frequency("exact", surface(word))
     if seen > RARE:
@@ -34,8 +36,10 @@ def correction(word: str, reader: Vocabulary) -> str | None:
     for candidate in handle().suggest(word):
         if " " in candidate or "-" in candidate and "-" not in word:
             continue
-        count = max(reader.doc_frequency(field, lemma) for lemma in analyze_word(candidate).lemmas
-                    for field in ("body", "title"))
+        lemmas = analyze_word(candidate).lemmas
+        if set(lemmas) <= set(analysis.lemmas):  # the word finds this spelling already: yritys-hautomo is yrityshautomo
+            continue
+        count = max(reader.doc_frequency(field, lemma) for lemma in lemmas for field in ("body", "title"))
         if count > best_count:
             best, best_count = candidate, count
     return best
