@@ -118,6 +118,17 @@ def test_a_range_written_with_a_figure_dash_meets_one_typed_with_a_hyphen():
 def test_abbreviation_with_case_ending_meets_the_abbreviation():
     assert meet("5G:n", "5G")
     assert meet("EU:n", "EU")
+    assert meet("HSL:ää", "HSL")
+
+
+def test_numbers_joined_by_colons_are_one_term_with_their_runs_as_parts():
+    number = analyze_word("2019:105")
+    assert (number.lemmas, number.parts) == (("2019:105",), ("2019", "105"))
+    code = analyze_word("KKO:2019:105:ssä")  # the case ending after the last colon is dropped
+    assert code.lemmas == ("kko:2019:105",)
+    assert set(code.parts) == {"kko", "2019", "105", "kko:2019", "2019:105"}
+    assert lemmas("16:00") == {"16:00"} and not meet("16:00", "16")
+    assert not meet("2019:105", "2019")
 
 
 def test_function_words_are_stopwords_but_content_words_are_not():

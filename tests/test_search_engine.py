@@ -32,6 +32,9 @@ BULLETINS = {
     "kuusi-erillaan": ("2023-09-02", "Kuusi puuta kaadettiin, ja innovaatiohaasteet jatkuivat."),
     # Compound parts never make a phrase: kaupunki+konserni pää+tavoite is not "kaupungin tavoite".
     "konserni-tavoite": ("2023-10-01", "Toinen kaupunkikonsernin päätavoite koskee työnantajia."),
+    # Numbers joined by a colon are one term: a precedent and a clock time, and their pieces apart.
+    "ennakkopaatos": ("2024-02-01", "Hallinto-oikeus viittasi ratkaisuun KKO:2019:105 ja kokoontui klo 16:00."),
+    "vuosi-ja-pykala": ("2024-02-02", "Vuonna 2019 lautakunta käsitteli 105 hakemusta kello 16 alkaen."),
 }
 
 
@@ -81,6 +84,15 @@ def test_compound_query_word_found_only_as_its_parts_is_a_related_result(search)
     assert {hit.id for hit in result.hits if hit.related} == {"kuusi-taivutettu", "konserni-tavoite"}
     assert result.related_total == 2
     assert [hit.related for hit in result.hits] == [False] * result.total + [True] * 2
+
+
+def test_numbers_joined_by_a_colon_are_found_whole(search):
+    """`2019:105` is one term, not 2019 alone: it finds the precedent and not every text with
+    2019 in it; a run of its pieces finds the longer code, as a compound's part does."""
+    for query in ("2019:105", "KKO:2019:105", "KKO:2019:105:ssä", "16:00"):
+        result = search.search(SearchRequest(query, page_size=MAX_PAGE_SIZE))
+        assert [hit.id for hit in result.hits[:result.total]] == ["ennakkopaatos"], query
+    assert "vuosi-ja-pykala" in ids(search, "2019 105")
 
 
 # Matches first, then related results

@@ -17,6 +17,8 @@ STEM_MARK = "~"
 # A word with a reading as a person's or place's name is not split (Jyväskylä is not jyvä+skylä).
 # The plain `nimi` class is not among them: Kaupunginhallitus is an organisation and a compound.
 _NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi"})
+# The longest case ending written after a colon (5G:ssä, EU:hun, HSL:ineen)
+_CASE_ENDING = 5
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2019": "'"})
 
 
@@ -56,12 +58,13 @@ def _pieces(word: str) -> list[str]:
     return pieces if len(pieces) > 1 else []
 
 
-def runs(parts: list[str], shortest: int = 1) -> list[str]:
+def runs(parts: list[str], shortest: int = 1, joiner: str = "") -> list[str]:
     """Every run of at least `shortest` consecutive parts but shorter than the whole, joined, shorter
     runs first: yritys+hautomo+palvelu → yritys, hautomo, palvelu, yrityshautomo, hautomopalvelu.
     A query word found among them stands inside the compound (the whole is the compound's lemma)."""
     count = len(parts)
-    return ["".join(parts[start:start + size]) for size in range(shortest, count) for start in range(count - size + 1)]
+    return [joiner.join(parts[start:start + size])
+            for size in range(shortest, count) for start in range(count - size + 1)]
 
 
 def _piece_terms(pieces: list[str]) -> list[str]:
@@ -99,10 +102,20 @@ def _guesses(low: str) -> tuple[list[str], list[str]]:
     return known, [STEM_MARK + stem for stem in candidate_stems(low)]
 
 
+def _colon_word(low: str) -> WordAnalysis:
+    """A word with colons: letters after the last colon are a case ending (5G:n, HSL:ää,
+    KKO:2019:105:ssä); what the colons join before it is one term (2019:105, 21:1, 16:00), and every
+    run of its pieces is a part, as a compound's is, so `2019:105` finds `KKO:2019:105`."""
+    pieces = low.split(":")
+    if pieces[-1].isalpha() and len(pieces[-1]) <= _CASE_ENDING:
+        pieces.pop()
+    return WordAnalysis((":".join(pieces),), _unique(runs(pieces, joiner=":")), False, False, low)
+
+
 def _unknown(word: str) -> WordAnalysis:
     low = surface(word)
-    if ":" in low:  # an abbreviation with a case ending: 5G:n, HSL:ää
-        return WordAnalysis((low.split(":", 1)[0],), (), False, False, low)
+    if ":" in low:
+        return _colon_word(low)
     pieces = _pieces(word)
     if not pieces:
         if low[0].isdigit():
