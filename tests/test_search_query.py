@@ -52,6 +52,16 @@ def test_a_hyphen_excludes_only_where_no_word_stands_before_it(query, required, 
     assert [" ".join(w.text for w in term.words) for term in parsed.excluded] == excluded
 
 
+def test_a_code_with_a_colon_after_its_letters_is_also_the_code_written_with_a_space():
+    parsed = parse_query("KKO:2019:105 OR KHO:2020:7 NOT KKO:2019:15 5G:n")
+    assert [texts(group) for group in parsed.required] == [
+        ["KKO:2019:105", "KKO 2019:105", "KHO:2020:7", "KHO 2020:7"], ["5G:n"]]
+    assert [" ".join(w.text for w in term.words) for term in parsed.excluded] == ["KKO:2019:15", "KKO 2019:15"]
+    spaced = parsed.required[0][1]
+    assert [(word.start, word.position) for word in spaced.words] == [(0, 0), (4, 1)]
+    assert [texts(group) for group in parse_query("EU:n HSL:ää").required] == [["EU:n"], ["HSL:ää"]]
+
+
 def test_a_lone_dash_between_words_is_a_dash_not_an_operator():
     parsed = parse_query("Tuomioistuin - hallintoasia")
     assert [texts(group) for group in parsed.required] == [["Tuomioistuin"], ["hallintoasia"]]

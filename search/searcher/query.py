@@ -11,6 +11,7 @@
     organ:"Kaupunginhallituksen elinkeinojaosto", organ:kaupunginhallituksen*   (every name that begins so)
     kind:decision, classification:"Kokousasiat"   of that kind or classification, likewise
     HEL 2021-009631, HEL-2021-009631, 2021-009631   the bulletins of that case first
+    KKO:2019:105, KKO 2019:105   that code, written with a colon or a space after its letters
 
 Text pasted into the box is text. A hyphen before a word excludes the word only where the word
 cannot be the tail of an open compound: at the start of the query, or right after an operator, a
@@ -42,6 +43,9 @@ _CASE = r"(?P<case>(?:(?P<code>[^\W\d_]{2,5})[ -])?(?P<number>\d{4}-\d{6}))(?![\
 _FIELDS = "|".join(("title", "date", *FILTER_FIELDS))
 _TOKEN = re.compile(rf'{_CASE}|(?P<lead>-?(?:(?:{_FIELDS}):)?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)', re.IGNORECASE)
 _FIELD = re.compile(rf"({_FIELDS}):", re.IGNORECASE)
+# A code with a colon after its letters, as courts cite their decisions (KKO:2019:105), which texts
+# also write with a space (KKO 2019:105)
+_LETTERED_CODE = re.compile(r"([^\W\d_]+):(\d[\w:]*)")
 _OPERATORS = {"OR", "AND", "NOT"}  # a lone "-" is a dash between words, not an operator
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 # 23.11.2020 (day, month, year) and 11/2020 or 11.2020 (month, year), as Finnish writes dates
@@ -315,11 +319,11 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
         elif isinstance(item, tuple):
             negated, term = item
             if negated or before == "NOT":
-                excluded.append(term)
+                excluded.extend(_spellings(term))
             elif joined:
-                groups[-1].append(term)
+                groups[-1].extend(_spellings(term))
             else:
-                groups.append([term])
+                groups.append(_spellings(term))
             joined = False
         else:
             joined = False
@@ -327,6 +331,17 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
         raise QueryError(f"nothing to search for in {text.strip()[:60]!r}: give a word to find "
                          "(common words such as 'ja' are not indexed)", "nothing", text=text.strip()[:60])
     return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded), dates, tuple(filters))
+
+
+def _spellings(term: Term) -> list[Term]:
+    """The term, and for a code with a colon after its letters (KKO:2019:105) also the same code
+    written with a space, as the phrase "KKO 2019:105": either spelling finds it."""
+    code = None if term.prefix or term.is_phrase else _LETTERED_CODE.fullmatch(term.words[0].text)
+    if code is None:
+        return [term]
+    start = term.words[0].start
+    spaced = (Word(code[1], start, 0), Word(code[2], start + code.start(2), 1))
+    return [term, replace(term, words=spaced)]
 
 
 def _is_term(item: _Item) -> bool:
