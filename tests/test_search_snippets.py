@@ -38,6 +38,15 @@ def test_forms_whose_double_consonant_gradation_makes_single_are_found_beside_th
     assert marked == ["kehittää", "kehitetty", "Määritetyt", "määrittää"]
 
 
+def test_the_forms_of_a_word_in_nen_are_found_where_its_s_stands():
+    """yleinen → yleisen, yleistä; ihminen → ihmisiä; väkisinmakaaminen → väkisinmakaamisesta."""
+    text = ("Asia kuului yleisen tuomioistuimen toimivaltaan, ei yleistä etua koskevana. Ihmisiä kuultiin "
+            "väkisinmakaamisesta, ja yleinen syyttäjä vaati rangaistusta.")
+    marked = [f.word for f in found(text, "Yleinen ihminen väkisinmakaaminen")]
+    assert marked == ["yleisen", "yleistä", "Ihmisiä", "väkisinmakaamisesta", "yleinen"]
+    assert [f.word for f in found(text, "yleisen")] == ["yleisen", "yleistä", "yleinen"]
+
+
 def test_a_range_typed_with_a_hyphen_is_marked_where_the_text_writes_a_dash():
     assert [f.word for f in found("Kausi 2017–2021 päättyi.", "2017-2021")] == ["2017–2021"]
     assert [f.word for f in found("linjaukset 30.12.2021\u20125.1.2022 tehtiin", "30.12.2021-5.1.2022")] == [

@@ -4,7 +4,8 @@ to the words of one text, for highlighting, snippets and explanations.
 Analysing every word of a long bulletin is slow, so only the words that contain the start of a
 query word's lemma, part or written form (`sak` for `sakko`, which finds `sakon`) are analysed.
 Inflection changes little more than the last two letters of a Finnish stem, and consonant
-gradation a double consonant before them (`määrittää` → `määritetty`: `määrit`); for the rare
+gradation a double consonant before them (`määrittää` → `määritetty`: `määrit`); a word in -nen
+changes its last three (`yleinen` → `yleisen`, `ihminen` → `ihmisiä`: `ylei`, `ihmi`). For the rare
 forms that change more (`lapsi` → `lasten`) a search can ask for every word to be analysed."""
 
 from __future__ import annotations
@@ -201,10 +202,11 @@ def _fragment(stem: str) -> str:
     the second of a double consonant before them, which gradation makes single (`kehittää` →
     `kehit`, for `kehitetty`); at least two letters. A number keeps all its digits (`2022:n`), up
     to a dash, which the text may write otherwise (`2017-2021` is `2017–2021` there; the stems, as
-    surface() and the lemmas give them, write every dash as `-`)."""
+    surface() and the lemmas give them, write every dash as `-`). A word in -nen keeps all but
+    those three letters, as its other forms have -s- there (`yleinen`, `yleisen`, `yleistä`: `ylei`)."""
     if stem[0].isdigit():
         return stem.split("-", 1)[0]
-    end = max(2, len(stem) - 2)
+    end = max(2, len(stem) - (3 if stem.endswith("nen") else 2))
     if end > 2 and stem[end - 1] == stem[end - 2] and stem[end - 1] not in _VOWELS:
         end -= 1
     return stem[:end]
