@@ -47,6 +47,13 @@ def test_the_forms_of_a_word_in_nen_are_found_where_its_s_stands():
     assert [f.word for f in found(text, "yleisen")] == ["yleisen", "yleistä", "yleinen"]
 
 
+def test_a_hyphenated_compound_is_found_in_forms_its_written_form_does_not_begin():
+    """työsuhde-etuudet (lemma työsuhdeetuus) has työsuhde-etuutena: gradation changed the d the
+    written form has, and the lemma's start, without the hyphen, is not in the text either."""
+    text = "Autoa pidettiin työsuhde-etuutena. Työsuhde-etuus verotettiin."
+    assert [f.word for f in found(text, "Työsuhde-etuudet")] == ["työsuhde-etuutena", "Työsuhde-etuus"]
+
+
 def test_a_range_typed_with_a_hyphen_is_marked_where_the_text_writes_a_dash():
     assert [f.word for f in found("Kausi 2017–2021 päättyi.", "2017-2021")] == ["2017–2021"]
     assert [f.word for f in found("linjaukset 30.12.2021\u20125.1.2022 tehtiin", "30.12.2021-5.1.2022")] == [

@@ -80,7 +80,10 @@ class _QueryWord:
         if self.prefix:
             return {self.surface}
         stems = {term.lstrip(STEM_MARK) for term in (self.surface, *self.lemmas, *(self.parts if parts else ()))}
-        return {_fragment(stem) for stem in stems if stem}
+        fragments = {_fragment(stem) for stem in stems if stem}
+        if "-" in self.surface:  # työsuhde-etuudet: its lemma's start, hyphen and all, finds työsuhde-etuutena
+            fragments |= {hyphened for fragment in fragments if (hyphened := _hyphened(fragment, self.surface))}
+        return fragments
 
 
 class QueryMatcher:
@@ -210,6 +213,22 @@ def _fragment(stem: str) -> str:
     if end > 2 and stem[end - 1] == stem[end - 2] and stem[end - 1] not in _VOWELS:
         end -= 1
     return stem[:end]
+
+
+def _hyphened(fragment: str, written: str) -> str | None:
+    """`fragment` with the hyphens that `written` has where the fragment's letters stand (a lemma
+    drops them: `työsuhdeetu` in `työsuhde-etuudet` is `työsuhde-etu`); None when the fragment is
+    no start of the written word but for its hyphens, or has them already."""
+    letters = iter(fragment)
+    spelled = []
+    for char in written:
+        if len(spelled) - spelled.count("-") == len(fragment):
+            break
+        if char != "-" and char != next(letters):
+            return None
+        spelled.append(char)
+    hyphened = "".join(spelled)
+    return hyphened if hyphened != fragment and len(hyphened) - hyphened.count("-") == len(fragment) else None
 
 
 def _fragment_pattern(query_words: list[_QueryWord], phrases: list[list[tuple[int, _QueryWord]]],
