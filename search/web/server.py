@@ -6,8 +6,12 @@ itself when the index changes) and holds N Voikko handles, each thread opening i
 (`search.finnish.voikko`); it buffers slow clients itself, so it can face the network without a
 proxy; and the tests run the very same server in a thread. Searching is CPU-bound Python, so one
 process serves one core's worth: `serve` forks a worker process per core, each with its own app,
-open index and threads, all accepting on the sockets the parent bound. Each worker sees a new
-commit to the index at its next search, as one process does. By default a process searches with
+open index and threads, all accepting on the sockets the parent bound. A worker accepts a new
+connection only while it holds no more connections than any other (they tell each other their
+counts through shared memory): a client keeps its connection for many requests, and connections
+dealt out as the workers happened to wake (seen: 7 to one, 1 to the other) left one core idle while
+the other's clients queued. Each worker sees a new commit to the index at its next search, as one
+process does. By default a process searches with
 one thread: more take turns under Python's global lock, which under load costs more CPU per search
 than it gives, while waitress's own thread reads requests and writes answers in either case.
 
@@ -22,7 +26,7 @@ import multiprocessing
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -44,6 +48,8 @@ PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-
 QUEUE_WARNING_DEPTH = 8
 
 Server = BaseWSGIServer | MultiSocketServer
+# What a worker that is not running tells the others of its connections: it takes none.
+_STOPPED = 2**31 - 1
 
 
 def listen(host: str, port: int) -> list[socket.socket]:
@@ -115,10 +121,27 @@ def run(server: Server | Workers) -> None:
         server.close()
 
 
+def balance(server: Server, connections: MutableSequence[int], me: int) -> None:
+    """Make `server` accept new connections only while it holds no more than any other worker:
+    `connections` holds each worker's count (the sockets its server watches), `me` is its place there."""
+    watched = server.map if isinstance(server, MultiSocketServer) else server._map
+    for listener in [each for each in watched.values() if isinstance(each, BaseWSGIServer)]:
+        listener.readable = _balanced(listener.readable, watched, connections, me)
+
+
+def _balanced(readable: Callable[[], bool], watched: dict, connections: MutableSequence[int],
+              me: int) -> Callable[[], bool]:
+    def balanced() -> bool:
+        # asyncore asks before each wait: the count it tells is the one this worker waits with
+        connections[me] = len(watched)
+        return readable() and connections[me] <= min(connections)
+    return balanced
+
+
 class Workers:
     """Worker processes serving on shared `sockets`, each with an app of its own (`make_app`), so
-    each with its own open index and Voikko handles. Forked when made: make them before this
-    process starts threads of its own."""
+    each with its own open index and Voikko handles, and taking new connections in turn (`balance`).
+    Forked when made: make them before this process starts threads of its own."""
 
     def __init__(self, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int,
                  proxy: dict[str, Any], count: int, on_restart: Callable[[int], None]) -> None:
@@ -127,7 +150,8 @@ class Workers:
         self._args = (make_app, sockets, threads, proxy)
         self._sockets = sockets
         self._on_restart = on_restart
-        self.processes = [self._start() for _ in range(count)]
+        self.connections = self._context.RawArray("q", [_STOPPED] * count)
+        self.processes = [self._start(index) for index in range(count)]
 
     def run(self) -> None:
         """Watch the workers until Ctrl+C, starting a worker that dies again (after telling
@@ -136,9 +160,10 @@ class Workers:
             wait([process.sentinel for process in self.processes])
             for index, process in enumerate(self.processes):
                 if process.exitcode is not None:
+                    self.connections[index] = _STOPPED
                     self._on_restart(process.exitcode)
                     time.sleep(RESTART_SECONDS)
-                    self.processes[index] = self._start()
+                    self.processes[index] = self._start(index)
 
     def close(self) -> None:
         """Stop the workers and close the sockets."""
@@ -149,14 +174,17 @@ class Workers:
         for sock in self._sockets:
             sock.close()
 
-    def _start(self) -> multiprocessing.Process:
-        process = self._context.Process(target=_work, args=(self._parent, *self._args), daemon=True)
+    def _start(self, index: int) -> multiprocessing.Process:
+        process = self._context.Process(target=_work, args=(self._parent, self.connections, index, *self._args),
+                                        daemon=True)
         process.start()
         return process
 
 
-def _work(parent: int, make_app: Callable[[], Flask], sockets: list[socket.socket], threads: int,
-          proxy: dict[str, Any]) -> None:
-    """A worker process: its own app and index, serving on the shared sockets."""
+def _work(parent: int, connections: MutableSequence[int], me: int, make_app: Callable[[], Flask],
+          sockets: list[socket.socket], threads: int, proxy: dict[str, Any]) -> None:
+    """A worker process: its own app and index, serving on the shared sockets in turn with the others."""
     die_with_parent(parent)
-    make_server(make_app(), sockets, threads, proxy).run()
+    server = make_server(make_app(), sockets, threads, proxy)
+    balance(server, connections, me)
+    server.run()
