@@ -591,7 +591,9 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
         for query_word, found in words.items():
             echo(f"   {click.style(query_word, bold=True)} → {', '.join(found)}")
     counts = [_count(result.total, "hit", "hits")]
-    if result.related_total:
+    if result.related_total and result.total and result.request.sort != "relevance":
+        counts.append("related results with --sort relevance")  # a date order lists matches only
+    elif result.related_total:
         counts.append(_count(result.related_total, "related result", "related results"))
     echo(f"\n{', '.join(counts)}, {result.seconds * 1000:.0f} ms")
 

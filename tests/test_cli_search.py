@@ -202,6 +202,11 @@ def test_one_hit_is_one_hit(search):
     assert re.fullmatch(r"1 hit, 1 related result, \d+ ms", result.output.rstrip().splitlines()[-1])
 
 
+def test_a_date_order_says_which_order_lists_the_related_results(search):
+    last = search("--sort", "newest", "yrityshautomopalveluja").output.rstrip().splitlines()[-1]
+    assert re.fullmatch(r"1 hit, related results with --sort relevance, \d+ ms", last)
+
+
 def test_size_is_limit_and_year_filters(search):
     def found(*args):
         return [hit["id"] for hit in json.loads(search("--json", "kaupunginhallitus", *args).output)["hits"]]

@@ -186,6 +186,17 @@ def test_hits_with_only_some_words_are_set_apart_from_the_complete_ones(client):
     assert html.index("Läheiset tulokset: näissä on vain osa hakusanoista") < html.index(f"/bulletins/{ids[1]}?")
 
 
+def test_a_date_order_says_where_its_related_results_are_listed(client):
+    """Newest first lists the hits only: no count of related results (that order does not look for
+    those the best matches' words bring in), but a link to the order that lists them after the hits."""
+    html = page(client, "/?q=kampusinkubaattorit+kokeiluna&sort=newest")
+    assert "Läheiset tulokset: näissä" not in html and "läheistä tulosta" not in html
+    link = re.search(r'<span class="related-count"><a href="([^"]+)">Läheiset tulokset Osuvimmat-järjestyksessä</a>',
+                     html)
+    assert link and link[1] == "/?q=kampusinkubaattorit+kokeiluna"
+    assert "Läheiset tulokset: näissä" in page(client, link[1])
+
+
 def test_query_with_no_hits_shows_help_and_examples(client):
     html = page(client, "/?q=xyzzyplugh")
     assert "Haulla ”xyzzyplugh” ei löytynyt tiedotteita." in html

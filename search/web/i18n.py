@@ -69,6 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "tiedotteita, joissa on osa hakusanoista.",
         "related_count_one": "1 läheinen tulos",
         "related_count_many": "{count} läheistä tulosta",
+        "related_elsewhere": "Läheiset tulokset Osuvimmat-järjestyksessä",
         "partial": "Läheiset tulokset: näissä on vain osa hakusanoista tai parhaiden osumien yhteisiä sanoja. "
                    "Niitä ei lasketa osumiin.",
         "no_hits": "Haulla ”{query}” ei löytynyt tiedotteita.",
@@ -223,6 +224,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "some of the words.",
         "related_count_one": "1 related result",
         "related_count_many": "{count} related results",
+        "related_elsewhere": "Related results under Most relevant",
         "partial": "Related results: these hold only some of the search words, or words the best matches share. "
                    "They are not counted as hits.",
         "no_hits": "No bulletins found for “{query}”.",
