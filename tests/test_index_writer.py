@@ -21,6 +21,7 @@ from search.index import parallel, writer
 from search.index.documents import indexed_hash, to_document, with_terms
 from search.index.lock import index_lock
 from search.index.store import INDEX_NAME, open_index
+from search.index.whoosh_internals import commit_with
 from search.index.writer import stored_hashes, update_index
 
 from conftest import SEEDS, generate_bulletins
@@ -231,7 +232,7 @@ def test_the_workers_count_every_posting_they_write_and_tell_the_share_written(c
     counts = workers.postings[:]
     assert sum(counts[0::2]) == 0  # nothing held: all written
     before = postings_in(index_dir)
-    parallel.commit_with(ix.writer(), segments)
+    commit_with(ix.writer(), segments)
     assert sum(counts[1::2]) == postings_in(index_dir) - before > 0
 
 

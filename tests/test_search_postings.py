@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import length_to_byte
 
-from search.index.store import create_index, open_index
+from search.index.store import open_index
+from search.index.whoosh_internals import read_positions
 from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
-from search.searcher.postings import TermPositions, TermScores, _cost, length_bytes, positions_in, read_positions, read_postings
+from search.searcher.postings import TermPositions, TermScores, _cost
 from search.searcher.query import parse_query
 from search.searcher.ranking import WEIGHTS, all_words, any_word
 
@@ -32,61 +32,10 @@ def searcher(tmp_path_factory: pytest.TempPathFactory):
         yield searcher
 
 
-def test_block_reading_gives_what_the_matcher_gives(searcher):
-    reader = searcher.reader()
-    for field, text in [("body", "kokeilu"), ("body", "yritys"), ("exact", "kokeiluja"), ("parts", "hautomo")]:
-        expected = {}
-        for segment, base in reader.leaf_readers():
-            if (field, text) in segment:
-                matcher = segment.postings(field, text)
-                while matcher.is_active():
-                    expected[base + matcher.id()] = matcher.weight()
-                    matcher.next()
-        assert expected and read_postings(reader, field, text).items() >= expected.items()
-
-
 def test_the_live_bulletins_are_those_the_reader_gives(searcher):
     reader = searcher.reader()
     assert reader.has_deletions() and 300 < reader.doc_count() < reader.doc_count_all()
     assert TermScores(searcher, WEIGHTS.k1, WEIGHTS.b).live == frozenset(reader.all_doc_ids())
-
-
-def test_an_empty_index_has_no_postings(tmp_path):
-    with create_index(tmp_path / "index").searcher() as empty:
-        assert read_postings(empty.reader(), "body", "kokeilu") == {}
-
-
-def test_length_bytes_are_what_the_reader_gives(searcher):
-    reader = searcher.reader()
-    for field in ("title", "body", "exact", "parts"):
-        expected = [length_to_byte(reader.doc_field_length(docnum, field)) for docnum in range(reader.doc_count_all())]
-        assert any(expected) and list(length_bytes(reader, field)) == expected
-
-
-PICKS = {"all": lambda docs: docs, "every 7th": lambda docs: docs[::7],
-         "first and last": lambda docs: [docs[0], docs[-1]]}  # blocks between them are left unread
-
-
-@pytest.mark.parametrize("pick", PICKS)
-@pytest.mark.parametrize("read", ["blocks", "values"])
-def test_positions_are_what_the_matcher_gives(searcher, pick, read):
-    reader = searcher.reader()
-    for text in ("kokeilu", "yritys", "kaupunki"):
-        expected = {}
-        for segment, base in reader.leaf_readers():
-            if ("body", text) in segment:
-                matcher = segment.postings("body", text)
-                while matcher.is_active():
-                    expected[base + matcher.id()] = matcher.value_as("positions")
-                    matcher.next()
-        docs = PICKS[pick](sorted(expected))
-        if read == "blocks":
-            positions = read_positions(reader, "body", text, docs)
-        else:
-            values = {}
-            read_postings(reader, "body", text, values)
-            positions = positions_in(values, docs)
-        assert len(docs) >= 2 and positions == {doc: expected[doc] for doc in docs}
 
 
 def test_kept_positions_are_those_read(searcher):

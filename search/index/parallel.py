@@ -4,7 +4,8 @@ write it into segments of their own, which the run's writer then commits with it
 A worker closes its segment when the segment's postings reach SEGMENT_MB instead of letting Whoosh
 spill them to disk and merge the runs again (that took 40 % more time on 1,000 bulletins of kko.jsonl);
 so memory stays bounded and the postings are sorted once. Whoosh's own MpWriter does not bound its
-segments, so this module drives the same segment-level internals of the pinned whoosh3 release.
+segments, so this module drives the same segment-level internals of the pinned whoosh3 release,
+through search.index.whoosh_internals.
 Documents go to the workers in batches bounded in count and in text, so that long bulletins queued
 for analysis cannot fill the memory either.
 
@@ -19,8 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -30,12 +30,12 @@ from whoosh.writing import SegmentWriter
 from search.corpus import Problem
 from search.errors import BulletinsError
 from search.index.documents import text_size, with_terms
+from search.index.whoosh_internals import finish_segment, held, segment_writer
 from search.processes import die_with_parent
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
 BATCH = 16  # documents handed to a worker at once, at most: small, so that the workers end together
 BATCH_CHARS = 2**22  # and at most about this much text
-COUNT_EVERY = 2**16  # postings written between two counts
 
 _starting_for: int | None = None  # the pid of a run while it forks its workers
 
@@ -188,52 +188,29 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
                 if fields is None:
                     failures += [((batch, place), failure) for failure in failed]
                     continue
-                # _lk=False: the run holds the indexing lock, and takes Whoosh's write lock to commit
-                writer = writer or SegmentWriter(ix, _lk=False, limitmb=2 * SEGMENT_MB, compound=False)
+                writer = writer or segment_writer(ix, limitmb=2 * SEGMENT_MB)
                 writer.add_document(**fields)
-                if writer.pool.currentsize >= SEGMENT_MB * 2**20:
-                    segments.append(_finalize_counted(writer, postings, number))
+                if held(writer)[1] >= SEGMENT_MB * 2**20:
+                    segments.append(_finish_counted(writer, postings, number))
                     writer = None
             if writer is not None:
-                postings[2 * number] = len(writer.pool.current)
+                postings[2 * number] = held(writer)[0]
         if writer is not None:
-            segments.append(_finalize_counted(writer, postings, number))
+            segments.append(_finish_counted(writer, postings, number))
         results.put((segments, failures))
     except Exception as error:
         known = isinstance(error, (BulletinsError, OSError))
         results.put(error if known else RuntimeError(f"indexing worker: {error!r}"))
 
 
-def _finalize_counted(writer: SegmentWriter, postings: Any, number: int) -> Segment:
-    """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
-    to disk), moving the count of worker `number`'s postings from held to written as they go."""
-    pool = writer.pool
-    held, written = 2 * number, 2 * number + 1
-    postings[held] = len(pool.current)
-    items = pool.iter_postings
+def _finish_counted(writer: SegmentWriter, postings: Any, number: int) -> Segment:
+    """Write the segment of `writer`, moving the count of worker `number`'s postings from held to
+    written as they go."""
+    held_postings, written = 2 * number, 2 * number + 1
+    postings[held_postings] = held(writer)[0]
 
-    def counted() -> Iterator[tuple]:
-        sorted_items = iter(items())  # a list when the pool never spilled to disk
-        while chunk := list(islice(sorted_items, COUNT_EVERY)):
-            yield from chunk
-            postings[held] -= len(chunk)
-            postings[written] += len(chunk)
+    def wrote(count: int) -> None:
+        postings[held_postings] -= count
+        postings[written] += count
 
-    pool.iter_postings = counted
-    return writer._finalize_segment()
-
-
-def commit_with(writer: SegmentWriter, segments: list[Segment], mergetype: Any = None) -> None:
-    """Commit `writer` (its additions, deletions and merges, as `writer.commit` does) together
-    with `segments` written by workers: one new TOC, so readers see all of it or none."""
-    try:
-        final = writer._merge_segments(mergetype, None, None)
-        if writer._added:
-            final.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(final + segments)
-    except BaseException:
-        writer._cleanup_on_error()
-        raise
-    writer._finish()
+    return finish_segment(writer, wrote)

@@ -11,6 +11,7 @@ from whoosh.query import Every
 from search.errors import IndexMissingError
 from search.index.schema import SCHEMA_VERSION
 from search.index.store import open_index
+from search.index.whoosh_internals import listed_segments
 
 # The vocabulary: distinct terms of these fields, by what a term of each is.
 VOCABULARY_FIELDS = {"body": "lemmas", "exact": "forms", "parts": "parts"}
@@ -56,7 +57,7 @@ def bulletin_count(index_dir: Path) -> int:
         ix = open_index(index_dir)
     except IndexMissingError:
         return 0
-    return sum(segment.doc_count() for segment in ix._segments())
+    return sum(segment.doc_count() for segment in listed_segments(ix))
 
 
 def index_stats(index_dir: Path) -> IndexStats:

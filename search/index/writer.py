@@ -25,9 +25,10 @@ from search.errors import BulletinError, BulletinsError, IndexLockedError, Index
 from search.index.columns import column
 from search.index.documents import indexed_hash, text_size, to_document
 from search.index.lock import index_lock
-from search.index.parallel import Failure, SegmentWorkers, analysed, commit_with
+from search.index.parallel import Failure, SegmentWorkers, analysed
 from search.index.store import create_index, open_index, remove_leftovers
 from search.index.summaries import store_summaries
+from search.index.whoosh_internals import commit_with
 
 # Worker processes pay off once there is enough text to analyse: this many bulletins, or this much
 # text (about 20 of kko's decisions: 100 of them index in 1.9 s with workers, 3.0 s without). Until

@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 from search.finnish import analyze_word
 from search.index.store import open_index
 from search.index.summaries import IndexSummary
+from search.index.whoosh_internals import Scores
 from search.searcher.completions import LIMIT, Completion, complete
 from search.searcher.evaluate import Evaluator
 from search.searcher.expansion import expansion_lemmas, expansion_query, new_hits
@@ -39,7 +40,7 @@ from search.searcher.filters import BulletinFields
 from search.searcher.hits import check_request, forgiven, forgiving_search, lemma_matcher, make_hit, stored_bulletin
 from search.searcher.matching import QueryMatcher
 from search.searcher.overview import Overview, overview
-from search.searcher.postings import Scores, TermPositions, TermScores
+from search.searcher.postings import TermPositions, TermScores
 from search.searcher.query import DateRange, ParsedQuery, field_filter, parse_query, without_unpaired_quote
 from search.searcher.ranking import WEIGHTS, Weights, all_words, any_word, excluded_words, proximity
 from search.searcher.results import SearchRequest, SearchResult, Span, StoredBulletin

@@ -14,7 +14,8 @@ from whoosh import query as q
 from whoosh.query.spans import SpanQuery
 from whoosh.searching import Searcher
 
-from search.searcher.postings import Scores, TermPositions, TermScores, Values, positions_in
+from search.index.whoosh_internals import Scores, Values, positions_in
+from search.searcher.postings import TermPositions, TermScores
 
 # A prefix matches at most this many terms (the first in alphabetical order).
 MAX_PREFIX_TERMS = 200

@@ -1,138 +1,24 @@
-"""Posting lists read whole, as {docnum: weight}, and what is read from them: BM25 scores and
-positions.
+"""What is read from posting lists, kept per index generation: BM25 scores and positions.
 
 Whoosh's matchers cost about 3 µs a posting in Python, and a query here has many terms (every
 lemma in four fields); totals and facets need every matching bulletin. So each term's postings
-are read once, a whole block at a time, and its BM25 scores kept for as long as the index
-generation lasts (a bounded cache shared by the threads). Positions are read only in the few
-bulletins a phrase or the proximity bonus asks about, and kept likewise: reading them means
-decompressing and unpickling a whole block of postings for each bulletin."""
+are read once, a whole block at a time (search.index.whoosh_internals), and its BM25 scores kept
+for as long as the index generation lasts (a bounded cache shared by the threads). Positions are
+read only in the few bulletins a phrase or the proximity bonus asks about, and kept likewise:
+reading them means decompressing and unpickling a whole block of postings for each bulletin."""
 
 from __future__ import annotations
 
 import math
 import threading
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from itertools import accumulate
-from pickle import loads
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching import Matcher, WrappingMatcher
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-Scores = dict[int, float]
-Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not yet decoded
-
-
-def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
-    """{docnum: weight} of every document with the term, deleted ones included. With `values`,
-    also put there every posting's value, read from the same blocks."""
-    return _read(reader, field, text, values)[0]
-
-
-def _read(reader: IndexReader, field: str, text: str, values: Values | None) -> tuple[Scores, int]:
-    """The term's {docnum: weight}, as read_postings gives it, and its document frequency as Whoosh
-    counts it (deleted documents included): each segment's entry for the term is looked up once."""
-    weights: Scores = {}
-    found = 0
-    btext = text.encode("utf-8")
-    for segment, base in reader.leaf_readers():
-        if not segment.doc_count_all():  # an empty index's reader has no terms at all
-            continue
-        terms = segment._terms
-        try:
-            info = terms.term_info(field, btext)
-        except TermNotFound:
-            continue
-        found += info.doc_frequency()
-        matcher = _blocks(terms._codec.postings_reader(terms._postfile, info, segment.schema[field].format,
-                                                       term=(field, btext)))
-        while matcher.is_active():
-            ids = list(map(base.__add__, _block_ids(matcher)))
-            matcher._read_weights()
-            weights.update(zip(ids, matcher._weights))
-            if values is not None:
-                matcher._read_values()
-                values.update(zip(ids, matcher._values))
-            matcher._next_block()
-    return weights, found
-
-
-def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, list[int]]:
-    """Where the term stands in each of `docs` (sorted) that has it. A block of postings is read
-    only if its range of documents holds one of `docs`."""
-    positions: dict[int, list[int]] = {}
-    for segment, base in reader.leaf_readers():
-        # `docs` is sorted: the segment's share is one slice of it
-        share = docs[bisect_left(docs, base):bisect_left(docs, base + segment.doc_count_all())]
-        if not share or (field, text) not in segment:
-            continue
-        matcher = _blocks(segment.postings(field, text))
-        local, i = [docnum - base for docnum in share], 0
-        while matcher.is_active() and i < len(local):
-            last = matcher.block_max_id()
-            if local[i] <= last:
-                ids = _block_ids(matcher)
-                matcher._read_values()
-                end = bisect_right(local, last, i)
-                for docnum in local[i:end]:
-                    at = bisect_left(ids, docnum)
-                    if at < len(ids) and ids[at] == docnum:
-                        positions[base + docnum] = _positions(matcher._values[at])
-                i = end
-            matcher._next_block()
-    return positions
-
-
-def positions_in(values: Values, docs: list[int]) -> dict[int, list[int]]:
-    """Where the term stands in each of `docs` that has it, from its postings' `values`."""
-    return {docnum: _positions(values[docnum]) for docnum in docs if docnum in values}
-
-
-def length_bytes(reader: IndexReader, field: str) -> bytes:
-    """The field's length in every document (deleted ones included), by docnum, as the one byte
-    Whoosh stores (0 for none; `byte_to_length` gives the approximate length): read a segment's
-    column at once instead of one document at a time."""
-    lengths = bytearray(reader.doc_count_all())
-    for segment, base in reader.leaf_readers():
-        if not segment.doc_count_all():  # an empty index's reader has no columns at all
-            continue
-        # the segment's length column, as W3PerDocReader.doc_field_length reads it one byte at a time
-        column = segment._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-        if column is not None and column._count:
-            lengths[base:base + column._count] = column._dbfile.get(column._basepos, column._count)
-    return bytes(lengths)
-
-
-def _positions(value: bytes) -> list[int]:
-    """A Positions posting value decoded: Whoosh's decode_positions without its Python loop (a
-    count, then the pickled gaps between positions, stored with or without pickle's final STOP)."""
-    return list(accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")))
-
-
-def _blocks(matcher: Matcher) -> W3LeafMatcher:
-    """The block reader under the filter of deleted documents. Postings are read a whole block at a
-    time through its internals (whoosh3 is pinned to one version, and tests/test_search_postings.py
-    checks what is read against the public one-posting-at-a-time reading)."""
-    while isinstance(matcher, WrappingMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # the W3 codec inlines no postings (its inlinelimit is 1)
-        raise TypeError(f"postings in an unknown form: {type(matcher).__name__}")
-    return matcher
-
-
-def _block_ids(matcher: W3LeafMatcher) -> list[int]:
-    """The document numbers of the block, as W3LeafMatcher._read_ids gives them, but the gaps
-    summed in C, not in a Python generator."""
-    if matcher._data is None:
-        matcher._read_data()
-    ids = matcher._data[0]
-    return ids if matcher._byteids else list(accumulate(ids))
+from search.index.whoosh_internals import Scores, Values, length_bytes, read_positions, term_postings
 
 
 class TermScores:
@@ -167,7 +53,7 @@ class TermScores:
     def _score(self, searcher: Searcher, field: str, text: str, values: Values | None) -> Scores:
         """Whoosh's `bm25()` for every posting, with the length part worked out once per document; 1
         for every posting of a field that is not scored (an identifier: a bulletin has it or not)."""
-        weights, found = _read(searcher.reader(), field, text, values)
+        weights, found = term_postings(searcher.reader(), field, text, values)
         if not weights:
             return {}
         if field not in self._norms:

@@ -1,0 +1,187 @@
+"""Every use of Whoosh's private internals, in one module: whoosh3 is pinned to one release
+(pyproject.toml), and tests/test_whoosh_internals.py pins what each function here does against
+Whoosh's public API, so that an upgrade is checked here and nowhere else. Each is used where it
+measured a gain the public API could not give, and each copes with an empty index and with segments
+that lack the term, the field or the column.
+
+Reading (search.searcher.postings, search.index.stats): the segments a table of contents lists,
+without opening them; a term's posting list a whole block at a time, its weights and
+values summed up in C, where Whoosh's matchers cost about 3 µs a posting in Python; positions
+decoded without Whoosh's Python loop; a field's length bytes read in one slice of a segment's column.
+
+Writing (search.index.parallel): a segment written by a worker process from postings held in memory
+(Whoosh's MpWriter does not bound its segments), the count of what it holds and has written, and the
+commit of such segments together with the run's own writer in one table of contents."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from itertools import accumulate, islice
+from pickle import loads
+from typing import Any
+
+from whoosh.codec.base import Segment
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.index import FileIndex
+from whoosh.matching import Matcher, WrappingMatcher
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.system import _INT_SIZE
+from whoosh.writing import SegmentWriter
+
+Scores = dict[int, float]
+Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not yet decoded
+COUNT_EVERY = 2**16  # postings written between two counts
+
+
+def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
+    """{docnum: weight} of every document with the term, deleted ones included. With `values`,
+    also put there every posting's value, read from the same blocks."""
+    return term_postings(reader, field, text, values)[0]
+
+
+def term_postings(reader: IndexReader, field: str, text: str, values: Values | None) -> tuple[Scores, int]:
+    """The term's {docnum: weight}, as read_postings gives it, and its document frequency as Whoosh
+    counts it (deleted documents included): each segment's entry for the term is looked up once.
+    With `values`, also put there every posting's value."""
+    weights: Scores = {}
+    found = 0
+    btext = text.encode("utf-8")
+    for segment, base in reader.leaf_readers():
+        if not segment.doc_count_all():  # an empty index's reader has no terms at all
+            continue
+        terms = segment._terms
+        try:
+            info = terms.term_info(field, btext)
+        except TermNotFound:
+            continue
+        found += info.doc_frequency()
+        matcher = _blocks(terms._codec.postings_reader(terms._postfile, info, segment.schema[field].format,
+                                                       term=(field, btext)))
+        while matcher.is_active():
+            ids = list(map(base.__add__, _block_ids(matcher)))
+            matcher._read_weights()
+            weights.update(zip(ids, matcher._weights))
+            if values is not None:
+                matcher._read_values()
+                values.update(zip(ids, matcher._values))
+            matcher._next_block()
+    return weights, found
+
+
+def read_positions(reader: IndexReader, field: str, text: str, docs: list[int]) -> dict[int, list[int]]:
+    """Where the term stands in each of `docs` (sorted) that has it. A block of postings is read
+    only if its range of documents holds one of `docs`."""
+    positions: dict[int, list[int]] = {}
+    for segment, base in reader.leaf_readers():
+        # `docs` is sorted: the segment's share is one slice of it
+        share = docs[bisect_left(docs, base):bisect_left(docs, base + segment.doc_count_all())]
+        if not share or (field, text) not in segment:
+            continue
+        matcher = _blocks(segment.postings(field, text))
+        local, i = [docnum - base for docnum in share], 0
+        while matcher.is_active() and i < len(local):
+            last = matcher.block_max_id()
+            if local[i] <= last:
+                ids = _block_ids(matcher)
+                matcher._read_values()
+                end = bisect_right(local, last, i)
+                for docnum in local[i:end]:
+                    at = bisect_left(ids, docnum)
+                    if at < len(ids) and ids[at] == docnum:
+                        positions[base + docnum] = _positions(matcher._values[at])
+                i = end
+            matcher._next_block()
+    return positions
+
+
+def positions_in(values: Values, docs: list[int]) -> dict[int, list[int]]:
+    """Where the term stands in each of `docs` that has it, from its postings' `values`."""
+    return {docnum: _positions(values[docnum]) for docnum in docs if docnum in values}
+
+
+def length_bytes(reader: IndexReader, field: str) -> bytes:
+    """The field's length in every document (deleted ones included), by docnum, as the one byte
+    Whoosh stores (0 for none; `byte_to_length` gives the approximate length): read a segment's
+    column at once instead of one document at a time."""
+    lengths = bytearray(reader.doc_count_all())
+    for segment, base in reader.leaf_readers():
+        if not segment.doc_count_all():  # an empty index's reader has no columns at all
+            continue
+        # the segment's length column, as W3PerDocReader.doc_field_length reads it one byte at a time
+        column = segment._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is not None and column._count:
+            lengths[base:base + column._count] = column._dbfile.get(column._basepos, column._count)
+    return bytes(lengths)
+
+
+def _positions(value: bytes) -> list[int]:
+    """A Positions posting value decoded: Whoosh's decode_positions without its Python loop (a
+    count, then the pickled gaps between positions, stored with or without pickle's final STOP)."""
+    return list(accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")))
+
+
+def _blocks(matcher: Matcher) -> W3LeafMatcher:
+    """The block reader under the filter of deleted documents, whose blocks are read whole."""
+    while isinstance(matcher, WrappingMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # the W3 codec inlines no postings (its inlinelimit is 1)
+        raise TypeError(f"postings in an unknown form: {type(matcher).__name__}")
+    return matcher
+
+
+def _block_ids(matcher: W3LeafMatcher) -> list[int]:
+    """The document numbers of the block, as W3LeafMatcher._read_ids gives them, but the gaps
+    summed in C, not in a Python generator."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    return ids if matcher._byteids else list(accumulate(ids))
+
+
+def listed_segments(ix: FileIndex) -> list[Segment]:
+    """The segments the latest table of contents of `ix` lists, read without opening any of them."""
+    return ix._segments()
+
+
+def segment_writer(ix: FileIndex, limitmb: int) -> SegmentWriter:
+    """A writer of one new segment of `ix`, for a worker of a run that holds the indexing lock (it
+    takes no write lock of its own: the run takes Whoosh's to commit) and writes plain files."""
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False)
+
+
+def held(writer: SegmentWriter) -> tuple[int, int]:
+    """The postings `writer` holds in memory, not yet written: how many, and about how many bytes
+    (Whoosh's estimate)."""
+    return len(writer.pool.current), writer.pool.currentsize
+
+
+def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Segment:
+    """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
+    to disk), telling `written` how many more postings it has written, every COUNT_EVERY."""
+    items = writer.pool.iter_postings
+
+    def counted() -> Iterator[tuple]:
+        sorted_items = iter(items())  # a list when the pool never spilled to disk
+        while chunk := list(islice(sorted_items, COUNT_EVERY)):
+            yield from chunk
+            written(len(chunk))
+
+    writer.pool.iter_postings = counted
+    return writer._finalize_segment()
+
+
+def commit_with(writer: SegmentWriter, segments: list[Segment], mergetype: Any = None) -> None:
+    """Commit `writer` (its additions, deletions and merges, as `writer.commit` does) together
+    with `segments` written by workers: one new TOC, so readers see all of it or none."""
+    try:
+        final = writer._merge_segments(mergetype, None, None)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
+    except BaseException:
+        writer._cleanup_on_error()
+        raise
+    writer._finish()

@@ -1,0 +1,143 @@
+"""Whoosh's private internals, as search.index.whoosh_internals uses them, against its public API:
+postings read a block at a time are those its matchers give one by one, length bytes those its
+reader gives, and segments written and committed by the workers' path hold what its public
+writer writes. Each on an index of several segments with deletions, and on an empty one."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.util.numeric import length_to_byte
+
+from search.corpus import CorpusReader
+from search.index.documents import to_document, with_terms
+from search.index.store import create_index, open_index
+from search.index.whoosh_internals import (
+    commit_with,
+    finish_segment,
+    held,
+    length_bytes,
+    listed_segments,
+    positions_in,
+    read_positions,
+    read_postings,
+    segment_writer,
+)
+from search.index.writer import update_index
+
+from conftest import copy_seeds, generate_bulletins
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory):
+    """An index of the seeds and 600 generated bulletins (several segments, with deletions)."""
+    root = tmp_path_factory.mktemp("internals")
+    corpus = copy_seeds(root / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 600)
+    update_index(corpus, root / "index")
+    (corpus / "more.jsonl").write_text("\n".join((corpus / "more.jsonl").read_text().splitlines()[::2]) + "\n")
+    update_index(corpus, root / "index")
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        yield searcher
+
+
+def test_block_reading_gives_what_the_matcher_gives(searcher):
+    reader = searcher.reader()
+    for field, text in [("body", "kokeilu"), ("body", "yritys"), ("exact", "kokeiluja"), ("parts", "hautomo")]:
+        expected = {}
+        for segment, base in reader.leaf_readers():
+            if (field, text) in segment:
+                matcher = segment.postings(field, text)
+                while matcher.is_active():
+                    expected[base + matcher.id()] = matcher.weight()
+                    matcher.next()
+        assert expected and read_postings(reader, field, text).items() >= expected.items()
+
+
+def test_an_empty_index_has_no_postings(tmp_path):
+    with create_index(tmp_path / "index").searcher() as empty:
+        assert read_postings(empty.reader(), "body", "kokeilu") == {}
+
+
+def test_length_bytes_are_what_the_reader_gives(searcher):
+    reader = searcher.reader()
+    for field in ("title", "body", "exact", "parts"):
+        expected = [length_to_byte(reader.doc_field_length(docnum, field)) for docnum in range(reader.doc_count_all())]
+        assert any(expected) and list(length_bytes(reader, field)) == expected
+
+
+PICKS = {"all": lambda docs: docs, "every 7th": lambda docs: docs[::7],
+         "first and last": lambda docs: [docs[0], docs[-1]]}  # blocks between them are left unread
+
+
+@pytest.mark.parametrize("pick", PICKS)
+@pytest.mark.parametrize("read", ["blocks", "values"])
+def test_positions_are_what_the_matcher_gives(searcher, pick, read):
+    reader = searcher.reader()
+    for text in ("kokeilu", "yritys", "kaupunki"):
+        expected = {}
+        for segment, base in reader.leaf_readers():
+            if ("body", text) in segment:
+                matcher = segment.postings("body", text)
+                while matcher.is_active():
+                    expected[base + matcher.id()] = matcher.value_as("positions")
+                    matcher.next()
+        docs = PICKS[pick](sorted(expected))
+        if read == "blocks":
+            positions = read_positions(reader, "body", text, docs)
+        else:
+            values = {}
+            read_postings(reader, "body", text, values)
+            positions = positions_in(values, docs)
+        assert len(docs) >= 2 and positions == {doc: expected[doc] for doc in docs}
+
+
+def everything(index_dir) -> tuple[dict, list]:
+    """Every term's postings (docnum: weight) by field and text, and every stored document."""
+    with open_index(index_dir).reader() as reader:
+        postings = {(field, text): dict(reader.postings(field, text).items_as("weight"))
+                    for field, text in reader.all_terms()}
+        return postings, list(reader.all_stored_fields())
+
+
+def test_a_segment_written_and_committed_as_the_workers_do_holds_what_the_public_writer_writes(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 80)
+    documents = [with_terms(to_document(bulletin, bulletin.source)) for bulletin in CorpusReader(corpus)]
+    public = create_index(tmp_path / "public")
+    with public.writer() as writer:
+        for fields in documents:
+            writer.add_document(**fields)
+    ix = create_index(tmp_path / "workers")
+    writer = segment_writer(ix, limitmb=64)
+    for fields in documents:
+        writer.add_document(**fields)
+    count, size = held(writer)
+    assert count > 1000 and size > 0
+    written: list[int] = []
+    segment = finish_segment(writer, written.append)
+    commit_with(ix.writer(), [segment])
+    postings, stored = everything(tmp_path / "workers")
+    assert (postings, stored) == everything(tmp_path / "public")
+    assert sum(written) == count == sum(len(docs) for docs in postings.values())
+
+
+def test_committing_no_segment_and_no_change_leaves_an_empty_index_searchable(tmp_path):
+    ix = create_index(tmp_path / "index")
+    commit_with(ix.writer(), [])
+    assert listed_segments(open_index(tmp_path / "index")) == []
+    with open_index(tmp_path / "index").searcher() as searcher:
+        assert searcher.doc_count() == 0 and read_postings(searcher.reader(), "body", "kokeilu") == {}
+        assert length_bytes(searcher.reader(), "body") == b""
+
+
+def test_the_listed_segments_are_those_the_reader_opens(index_dir, searcher):
+    segments = listed_segments(open_index(index_dir))
+    assert len(segments) > 1 and any(segment.has_deletions() for segment in segments)
+    assert [segment.segment_id() for segment in segments] == [
+        segment.segment_id() for segment in searcher.reader().segments()]
+    assert sum(segment.doc_count() for segment in segments) == searcher.doc_count()
