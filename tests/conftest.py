@@ -72,6 +72,19 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def segmented_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of an index of the seeds and 600 generated bulletins in several segments, every
+    other one of them deleted again, shared by the whole session: read it, never write it."""
+    root = tmp_path_factory.mktemp("segmented-index")
+    corpus = copy_seeds(root / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 600)
+    update_index(corpus, root / "index")
+    (corpus / "more.jsonl").write_text("\n".join((corpus / "more.jsonl").read_text().splitlines()[::2]) + "\n")
+    update_index(corpus, root / "index")
+    return root / "index"
+
+
 # The backends every search test runs on: Whoosh, Xapian in two local shards, the same two shards
 # served by xapian-tcpsrv.
 BACKENDS = ("whoosh", "xapian", "xapian-remote")

@@ -7,28 +7,18 @@ from whoosh.scoring import BM25F
 
 from search.index.store import open_index
 from search.index.whoosh_internals import read_positions
-from search.index.writer import update_index
 from search.searcher.evaluate import Evaluator
 from search.searcher.postings import TermPositions, TermScores, _cost
 from search.searcher.query import parse_query
 from search.searcher.ranking import WEIGHTS, all_words, any_word
-
-from conftest import copy_seeds, generate_bulletins
 
 QUERIES = ["kokeilu", "kaupunginhallituksen elinkeinojaosto", "hautomo OR innovaatiohaaste", "kokeilu -korona",
            '"kuusi innovaatiohaastetta"', '"kaupunginhallituksen elinkeinojaosto" yritys', "alusta", "kokeilu*"]
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory):
-    """A searcher over the seeds and 600 generated bulletins (several segments, with deletions)."""
-    root = tmp_path_factory.mktemp("postings")
-    corpus = copy_seeds(root / "corpus")
-    generate_bulletins(corpus / "more.jsonl", 600)
-    update_index(corpus, root / "index")
-    (corpus / "more.jsonl").write_text("\n".join((corpus / "more.jsonl").read_text().splitlines()[::2]) + "\n")
-    update_index(corpus, root / "index")
-    with open_index(root / "index").searcher(weighting=BM25F(K1=WEIGHTS.k1, B=WEIGHTS.b)) as searcher:
+def searcher(segmented_index):
+    with open_index(segmented_index).searcher(weighting=BM25F(K1=WEIGHTS.k1, B=WEIGHTS.b)) as searcher:
         yield searcher
 
 

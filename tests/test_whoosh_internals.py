@@ -22,26 +22,13 @@ from search.index.whoosh_internals import (
     read_postings,
     segment_writer,
 )
-from search.index.writer import update_index
 
 from conftest import copy_seeds, generate_bulletins
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory):
-    """An index of the seeds and 600 generated bulletins (several segments, with deletions)."""
-    root = tmp_path_factory.mktemp("internals")
-    corpus = copy_seeds(root / "corpus")
-    generate_bulletins(corpus / "more.jsonl", 600)
-    update_index(corpus, root / "index")
-    (corpus / "more.jsonl").write_text("\n".join((corpus / "more.jsonl").read_text().splitlines()[::2]) + "\n")
-    update_index(corpus, root / "index")
-    return root / "index"
-
-
-@pytest.fixture(scope="module")
-def searcher(index_dir):
-    with open_index(index_dir).searcher() as searcher:
+def searcher(segmented_index):
+    with open_index(segmented_index).searcher() as searcher:
         yield searcher
 
 
@@ -135,8 +122,8 @@ def test_committing_no_segment_and_no_change_leaves_an_empty_index_searchable(tm
         assert length_bytes(searcher.reader(), "body") == b""
 
 
-def test_the_listed_segments_are_those_the_reader_opens(index_dir, searcher):
-    segments = listed_segments(open_index(index_dir))
+def test_the_listed_segments_are_those_the_reader_opens(segmented_index, searcher):
+    segments = listed_segments(open_index(segmented_index))
     assert len(segments) > 1 and any(segment.has_deletions() for segment in segments)
     assert [segment.segment_id() for segment in segments] == [
         segment.segment_id() for segment in searcher.reader().segments()]
