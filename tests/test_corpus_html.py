@@ -31,7 +31,17 @@ def test_sections_become_headings_in_reading_order():
     text = HtmlDocument(decision_html(RENTAL)).text()
     headings = [line for line in text.split("\n") if line.startswith("#")]
     assert headings[:4] == ["## Vuokraus, toimistotila, Työpajankatu 8, Helsingin Asumisoikeus Oy", "#### Päätös",
-                            "#### Päätöksen perustelut", "#### Esittelijätiedot"]
+                            "#### Päätöksen perustelut", "#### Lisätiedot"]
+
+
+def test_an_empty_section_is_left_out_heading_and_all():
+    """The decision's `Esittelijätiedot` holds two empty divs: a reader would see a heading over
+    the next one. A section that holds only subsections is kept, and so is one with any text."""
+    assert "Esittelijätiedot" in decision_html(RENTAL)
+    assert "Esittelijätiedot" not in HtmlDocument(decision_html(RENTAL)).text()
+    html = ("<h2>Päätös</h2><p>Hyväksyttiin.</p><h2>Tyhjä</h2><div></div><h2>Liitteet</h2><h3>Liite 1</h3>"
+            "<p>Kartta</p><h3>Liite 2</h3><h2>Lopuksi</h2>")
+    assert HtmlDocument(html).text() == "## Päätös\n\nHyväksyttiin.\n\n## Liitteet\n\n### Liite 1\n\nKartta"
 
 
 def test_the_document_head_can_be_left_out_and_the_top_level_becomes_two_marks():

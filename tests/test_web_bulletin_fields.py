@@ -60,7 +60,7 @@ def test_the_kind_of_a_paatostiedote_and_an_agenda_item_and_a_sources_own_kind(c
 def test_the_texts_headings_are_headings_on_the_page(client):
     html = page(client, f"/bulletins/{TENDER}")
     body = html[html.index('<div class="bulletin-body">'):]
-    assert re.findall(r"<h2>([^<]+)</h2>", body)[:3] == ["Päätös", "Päätöksen perustelut", "Esittelijätiedot"]
+    assert re.findall(r"<h2>([^<]+)</h2>", body)[:3] == ["Päätös", "Päätöksen perustelut", "Lisätiedot"]
     assert "<h3>Hankinnan kohde</h3>" in body and "<h3>MUUTOKSENHAKU HANKINTAPÄÄTÖKSEEN</h3>" in body
     assert "##" not in body
 

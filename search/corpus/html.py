@@ -5,7 +5,8 @@ The text follows one convention, which the bulletin page renders: paragraphs are
 line, a line break inside a paragraph is kept, and a heading is a paragraph of one line that begins
 with two to six `#` and a space (`## Päätös`), as in Markdown. The document's top heading level
 becomes `##` (the bulletin's title is the page's only level-one heading), deeper levels get more `#`.
-List items begin with `• ` and the cells of a table row are separated by ` | `.
+List items begin with `• ` and the cells of a table row are separated by ` | `. A section with
+nothing in it is left out, heading and all.
 
 Parsed with lxml (libxml2): it recovers from the broken nesting real documents have (a `<div>` in a
 `<p>`), decodes every entity and is fast enough to convert a whole city's decisions on each rebuild.
@@ -76,7 +77,7 @@ class HtmlDocument:
         body = self.root.find("body")
         writer = _TextWriter(skip, min(_heading_levels(body, skip), default=2))
         writer.element(body)
-        return writer.result()
+        return "\n\n".join(_without_empty_sections(writer.result().split("\n\n")))
 
 
 class _TextWriter:
@@ -145,6 +146,25 @@ class _TextWriter:
         cells = [_inner_text(cell, self.skip_classes) for cell in row if cell.tag in ("td", "th")]
         cells = ["; ".join(line.strip() for line in cell.split("\n") if line.strip()) for cell in cells]
         self.parts += [_LINE, " | ".join(cell for cell in cells if cell), _LINE]
+
+
+def _without_empty_sections(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without the headings of empty sections: a heading followed by nothing, or by
+    a heading of its own level or above (Helsinki's decisions often have an empty `Esittelijätiedot`,
+    which a reader would see as a heading over the next one)."""
+    kept: list[str] = []
+    for paragraph in reversed(paragraphs):
+        level = _heading_level(paragraph)
+        if level and (not kept or 0 < _heading_level(kept[-1]) <= level):
+            continue
+        kept.append(paragraph)
+    return kept[::-1]
+
+
+def _heading_level(paragraph: str) -> int:
+    """How many `#` mark the paragraph as a heading; 0 when it is none."""
+    marks = len(paragraph) - len(paragraph.lstrip("#"))
+    return marks if 2 <= marks <= 6 and paragraph[marks:marks + 1] == " " and "\n" not in paragraph else 0
 
 
 def _inner_text(element: lxml.html.HtmlElement, skip_classes: frozenset[str]) -> str:
