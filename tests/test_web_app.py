@@ -102,7 +102,8 @@ def test_inflected_query_finds_the_bulletin_and_marks_the_matched_forms(client):
 
 def test_hit_shows_title_link_date_and_deciding_body(client):
     html = page(client, "/?q=kampusinkubaattorit")
-    link = '<a href="/bulletins/kampus-2025?q=kampusinkubaattorit">Kampusinkubaattorit saavat jatkorahoitusta</a>'
+    link = ('<a href="/bulletins/kampus-2025?q=kampusinkubaattorit"><mark>Kampusinkubaattorit</mark> saavat '
+            'jatkorahoitusta</a>')  # the title's matched words marked, as the snippet's are
     assert link in html
     assert '<time datetime="2025-02-10">10.2.2025</time>' in html
     assert '<time datetime="2021-06">kesäkuu 2021</time>' in html
@@ -351,6 +352,19 @@ def test_api_search_is_the_object_of_the_cli_search_json(client, target):
     assert cli.exit_code == 0, cli.output
     data = api(client, "/api/search?q=kampusinkubaattorit&sort=oldest&size=2")
     assert without_time(data) == without_time(json.loads(cli.output))
+
+
+def test_api_hits_carry_their_titles_marked_and_escaped(client):
+    hit = api(client, "/api/search?q=kirjasto")["hits"][0]
+    assert hit["id"] == "xss-2023" and hit["title"] == f"Kirjaston aukioloajat {XSS}"
+    assert hit["title_html"] == "<mark>Kirjaston</mark> aukioloajat &lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
+    # a related result marks the words it holds
+    related = api(client, "/api/search?q=kirjasto+py%C3%B6r%C3%A4tiet")["hits"]
+    assert {hit["id"]: hit["title_html"] for hit in related} == {
+        "pyorat-2022": "<mark>Pyöräteiden</mark> talvikunnossapito paranee",
+        "xss-2023": "<mark>Kirjaston</mark> aukioloajat &lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"}
+    assert api(client, "/api/search?q=jatkorahoitus")["hits"][0]["title_html"] == (
+        "Kampusinkubaattorit saavat <mark>jatkorahoitusta</mark>")
 
 
 def test_api_explain_tells_how_words_matched(client):

@@ -15,7 +15,7 @@ from search.searcher.explain import explain
 from search.searcher.matching import QueryMatcher
 from search.searcher.query import ParsedQuery, Term, Word, without_unpaired_quote
 from search.searcher.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, StoredBulletin
-from search.searcher.snippets import after_title, snippet, snippet_matches
+from search.searcher.snippets import after_title, highlight, snippet, snippet_matches
 from search.searcher.suggest import suggest
 from search.searcher.vocabulary import Vocabulary
 
@@ -33,7 +33,7 @@ def make_hit(fields: dict, score: float, related: bool, matcher: QueryMatcher, e
     if topic is not None:
         return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=True,
                    snippet=snippet(body, snippet_matches(topic, body)),
-                   **{name: fields.get(name) for name in HIT_FIELDS})
+                   title_marked=highlight(title, topic.find(title)), **{name: fields.get(name) for name in HIT_FIELDS})
     start = after_title(title, body)  # a title made of the opening sentence: the snippet goes on from there
     find = matcher.find if explained else partial(snippet_matches, matcher)  # an explanation lists every match
     text, found = body[start:], find(body[start:], parts=related)
@@ -42,10 +42,10 @@ def make_hit(fields: dict, score: float, related: bool, matcher: QueryMatcher, e
     if not found:  # in the title only, the case's diary number, or an inflection no fragment of them shows
         text = "\n".join(value for value in (fields.get("case"), title, body) if value)
         found = matcher.find(text, parts=related) or matcher.find(text, parts=related, every_word=True)
-    matches = explain(matcher.find(title, parts=related) + found) if explained else ()
+    in_title = matcher.find(title, parts=related)
     return Hit(id=fields["id"], title=title, date=fields["date_text"], score=score, related=related,
-               snippet=snippet(text, found), matches=matches,
-               **{name: fields.get(name) for name in HIT_FIELDS})
+               snippet=snippet(text, found), matches=explain(in_title + found) if explained else (),
+               title_marked=highlight(title, in_title), **{name: fields.get(name) for name in HIT_FIELDS})
 
 
 def lemma_matcher(lemmas: tuple[str, ...]) -> QueryMatcher | None:

@@ -75,7 +75,8 @@ class Match:
 @dataclass(frozen=True)
 class Hit:
     """One search result: a match, or with `related` a bulletin that holds only some of
-    the words, or words the best matches share."""
+    the words, or words the best matches share. `title_marked` is its title with the words its
+    snippet would mark marked (empty: the title as it is)."""
 
     id: str
     title: str
@@ -90,10 +91,12 @@ class Hit:
     case: str | None = None
     classification: str | None = None
     lang: str | None = None
+    title_marked: tuple[Span, ...] = ()
 
     def to_dict(self) -> dict:
-        data = {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
-                "related": self.related, "snippet": spans_html(self.snippet), "organ": self.organ, "kind": self.kind,
+        data = {"id": self.id, "title": self.title, "title_html": spans_html(self.title_marked or (Span(self.title),)),
+                "date": self.date, "score": round(self.score, 4), "related": self.related,
+                "snippet": spans_html(self.snippet), "organ": self.organ, "kind": self.kind,
                 "case": self.case, "classification": self.classification, "url": self.url, "lang": self.lang}
         if self.matches:
             data["matches"] = [{"query_word": m.query_word, "bulletin_word": m.bulletin_word, "how": m.how}

@@ -45,12 +45,14 @@ SCHEMAS: dict[str, dict] = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "date", "score", "related", "snippet", "organ", "kind", "case", "classification",
-                     "url", "lang"],
+        "required": ["id", "title", "title_html", "date", "score", "related", "snippet", "organ", "kind", "case",
+                     "classification", "url", "lang"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
+            "title_html": {"type": "string", "description": "The title as escaped HTML, the words the snippet "
+                                                            "would mark in <mark>."},
             "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
             "score": {"type": "number"},
             "related": {"type": "boolean", "description": "False for a match; true for a related result, which "
@@ -87,6 +89,8 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
+            "title_html": {"type": "string", "description": "The title as escaped HTML, the words the snippet "
+                                                            "would mark in <mark>."},
             "date": {"type": "string", "description": "YYYY-MM or YYYY-MM-DD."},
             "organ": {**_NULLABLE_STRING, "description": "The deciding body or official."},
             "kind": {**_NULLABLE_STRING, "description": "decision, agenda_item, announcement (a päätöstiedote), "
