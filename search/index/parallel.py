@@ -30,7 +30,7 @@ from whoosh.writing import SegmentWriter
 from search.corpus import Problem
 from search.errors import BulletinsError
 from search.index.documents import text_size, with_terms
-from search.index.whoosh_internals import finish_segment, held, segment_writer
+from search.index.whoosh_internals import finish_segment, held_bytes, held_postings, segment_writer
 from search.processes import die_with_parent
 
 SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
@@ -190,11 +190,11 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
                     continue
                 writer = writer or segment_writer(ix, limitmb=2 * SEGMENT_MB)
                 writer.add_document(**fields)
-                if held(writer)[1] >= SEGMENT_MB * 2**20:
+                if held_bytes(writer) >= SEGMENT_MB * 2**20:
                     segments.append(_finish_counted(writer, postings, number))
                     writer = None
             if writer is not None:
-                postings[2 * number] = held(writer)[0]
+                postings[2 * number] = held_postings(writer)
         if writer is not None:
             segments.append(_finish_counted(writer, postings, number))
         results.put((segments, failures))
@@ -206,11 +206,11 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
 def _finish_counted(writer: SegmentWriter, postings: Any, number: int) -> Segment:
     """Write the segment of `writer`, moving the count of worker `number`'s postings from held to
     written as they go."""
-    held_postings, written = 2 * number, 2 * number + 1
-    postings[held_postings] = held(writer)[0]
+    held, written = 2 * number, 2 * number + 1
+    postings[held] = held_postings(writer)
 
     def wrote(count: int) -> None:
-        postings[held_postings] -= count
+        postings[held] -= count
         postings[written] += count
 
     return finish_segment(writer, wrote)

@@ -150,10 +150,14 @@ def segment_writer(ix: FileIndex, limitmb: int) -> SegmentWriter:
     return SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False)
 
 
-def held(writer: SegmentWriter) -> tuple[int, int]:
-    """The postings `writer` holds in memory, not yet written: how many, and about how many bytes
-    (Whoosh's estimate)."""
-    return len(writer.pool.current), writer.pool.currentsize
+def held_postings(writer: SegmentWriter) -> int:
+    """How many postings `writer` holds in memory, not yet written."""
+    return len(writer.pool.current)
+
+
+def held_bytes(writer: SegmentWriter) -> int:
+    """About how many bytes the postings `writer` holds in memory take (Whoosh's estimate)."""
+    return writer.pool.currentsize
 
 
 def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Segment:
