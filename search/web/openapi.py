@@ -24,7 +24,8 @@ SCHEMAS: dict[str, dict] = {
             "total": {"type": "integer", "minimum": 0, "description": "Bulletins that match the query."},
             "related_total": {"type": "integer", "minimum": 0,
                               "description": "Related results: bulletins that hold only some of the query words, "
-                                             "or words the best matches share."},
+                                             "or (by relevance only) words the best matches share. A date "
+                                             "order lists none of them."},
             "page": {"type": "integer", "minimum": 1},
             "page_size": {"type": "integer", "minimum": 1},
             "sort": {"type": "string", "enum": list(SORTS)},
