@@ -581,7 +581,7 @@ def _print_result(result: SearchResult, color: bool | None) -> None:
     for number, hit in enumerate(result.hits, first + 1):
         if hit.related and result.total and (number == first + 1 or not result.hits[number - first - 2].related):
             echo("\n— Related results: these hold only some of the words, or words the best matches share —")
-        echo(f"\n{number}. {_styled(hit.title_marked or (Span(hit.title),), frozenset({0}))}")
+        echo(f"\n{number}. {_styled(hit.title_marked, frozenset({0}))}")
         details = "  ".join(printable(value) for value in (hit.date, hit.kind, hit.organ, hit.case) if value)
         echo(f"   {details}  {click.style(printable(hit.id), dim=True)}")
         echo(f"   {_styled(hit.snippet)}")

@@ -75,14 +75,15 @@ class Match:
 @dataclass(frozen=True)
 class Hit:
     """One search result: a match, or with `related` a bulletin that holds only some of
-    the words, or words the best matches share. `title_marked` is its title with the words its
-    snippet would mark marked (empty: the title as it is)."""
+    the words, or words the best matches share. `title_marked` is its title as spans, the words its
+    snippet would mark marked."""
 
     id: str
     title: str
     date: str
     score: float
     snippet: tuple[Span, ...]
+    title_marked: tuple[Span, ...]
     organ: str | None = None
     url: str | None = None
     matches: tuple[Match, ...] = ()
@@ -91,10 +92,9 @@ class Hit:
     case: str | None = None
     classification: str | None = None
     lang: str | None = None
-    title_marked: tuple[Span, ...] = ()
 
     def to_dict(self) -> dict:
-        data = {"id": self.id, "title": self.title, "title_html": spans_html(self.title_marked or (Span(self.title),)),
+        data = {"id": self.id, "title": self.title, "title_html": spans_html(self.title_marked),
                 "date": self.date, "score": round(self.score, 4), "related": self.related,
                 "snippet": spans_html(self.snippet), "organ": self.organ, "kind": self.kind,
                 "case": self.case, "classification": self.classification, "url": self.url, "lang": self.lang}
