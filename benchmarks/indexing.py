@@ -7,11 +7,14 @@
 
 By default every size issue 15 names: the first 300 and 1,500 decisions of kko and all 6,242, the
 first 20,000 headlines and all 100,000 (about 20 minutes); `--limit` (repeatable) picks sizes of
-each data set instead. Each build runs in a fresh process (cold caches), timed from the process's
-start to its end, as a `bulletins index` run is (start-up, imports and the commit included); peak
-RSS is sampled over that process and its worker processes together. The ratio is of wall-clock
-speed; the CPU-time ratio beside it tells how much other load on the machine skewed it. A table of
-the ratios at every size ends the run. Skips with a message when ../shared/data is absent.
+each data set instead. Each build runs in a fresh process, timed from the process's start to its
+end, as a `bulletins index` run is (start-up, imports and the commit included); peak RSS is sampled
+over that process and its worker processes together. Ours is built twice: first with an empty
+persistent analysis cache (search.finnish.analysis_cache), as on a new machine, then again with the
+cache that first build filled ("ours warm"), as a rebuild or a corpus that grows finds it. The
+ratio is of wall-clock speed; the CPU-time ratio beside it tells how much other load on the machine
+skewed it. A table of the ratios at every size ends the run. Skips with a message when
+../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -103,15 +106,15 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measure(builder: str, corpus_dir: Path, index_dir: Path, tree: Path | None = None) -> dict:
-    """Build in a child process (with the code of the checkout `tree`, when given) and sample its
-    memory; return its figures."""
+def measure(builder: str, corpus_dir: Path, index_dir: Path, cache: Path, tree: Path | None = None) -> dict:
+    """Build in a child process (with the code of the checkout `tree`, when given, and the analysis
+    cache folder `cache`) and sample its memory; return its figures."""
     root = tree or ROOT
     command = [sys.executable, str(root / "benchmarks" / "indexing.py"), "--run", builder, str(corpus_dir), str(index_dir)]
     # the child imports what it builds with from `root`: its own code, first on the path
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root,
-                               env={**os.environ, "PYTHONPATH": str(root)})
+                               env={**os.environ, "PYTHONPATH": str(root), "BULLETINS_CACHE": str(cache)})
     peak = 0
 
     def sample() -> None:
@@ -180,15 +183,18 @@ def main() -> None:
         return
     print(f"{'data':10} {'index':9} {'bulletins':>9} {'seconds':>8} {'CPU s':>7} {'bull./s':>8} {'size MB':>8} "
           f"{'stored MB':>9} {'peak RSS MB':>11}")
-    ratios: list[tuple[str, int, float, float]] = []
+    ratios: list[tuple[str, int, float, float, float, float]] = []
     for name in args.data or list(SETS):
         for limit in args.limit or SIZES[name]:
             results = measure_size(name, limit, args.before)
-            ours, snowball = results["ours"], results["snowball"]
-            ratios.append((name, ours["bulletins"], snowball["seconds"] / ours["seconds"], snowball["cpu"] / ours["cpu"]))
-    print(f"{'data':10} {'bulletins':>9} {'ratio':>6} {'of CPU':>7}   (Snowball's time over ours: ≥ 1.0 is the target)")
-    for name, bulletins, ratio, cpu in ratios:
-        print(f"{name:10} {bulletins:9,} {ratio:6.2f} {cpu:7.2f}")
+            ours, warm, snowball = results["ours"], results["ours warm"], results["snowball"]
+            ratios.append((name, ours["bulletins"], snowball["seconds"] / ours["seconds"], snowball["cpu"] / ours["cpu"],
+                           snowball["seconds"] / warm["seconds"], snowball["cpu"] / warm["cpu"]))
+    print(f"{'':20} {'cold cache':>14} {'warm cache':>14}")
+    print(f"{'data':10} {'bulletins':>9} {'ratio':>6} {'of CPU':>7} {'ratio':>6} {'of CPU':>7}"
+          "   (Snowball's time over ours: ≥ 1.0 is the target)")
+    for name, bulletins, ratio, cpu, warm_ratio, warm_cpu in ratios:
+        print(f"{name:10} {bulletins:9,} {ratio:6.2f} {cpu:7.2f} {warm_ratio:6.2f} {warm_cpu:7.2f}")
 
 
 def measure_size(name: str, limit: int | None, before: str | None) -> dict[str, dict]:
@@ -196,19 +202,24 @@ def measure_size(name: str, limit: int | None, before: str | None) -> dict[str, 
     print their rows, and return their figures."""
     with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
         corpus = corpus_of(DATA / SETS[name], limit, Path(scratch))
-        results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}")) for builder in BUILDERS}
+        cache = Path(scratch, "cache")  # empty for the first build of ours, filled by it for the second
+        results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}"), cache) for builder in BUILDERS}
+        results["ours warm"] = measure("ours", corpus, Path(scratch, "index-warm"), cache)
         if before:
             sys.path.insert(0, str(ROOT))
             from benchmarks.revision import checkout  # only here: the builds must import their own code
 
-            results[f"before {before}"] = measure("ours", corpus, Path(scratch, "index-before"), checkout(before))
+            results[f"before {before}"] = measure("ours", corpus, Path(scratch, "index-before"),
+                                                  Path(scratch, "cache-before"), checkout(before))
     for builder, r in results.items():
         rate = r["bulletins"] / r["seconds"]
         print(f"{name:10} {builder[:9]:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
               f"{r['size_mb']:8.1f} {r['stored_mb']:9.1f} {r['peak_mb']:11.0f}")
-    ours, snowball = results["ours"], results["snowball"]
+    ours, warm, snowball = results["ours"], results["ours warm"], results["snowball"]
     print(f"{name:10} ratio of bulletins/s, ours / snowball: {snowball['seconds'] / ours['seconds']:.2f} "
-          f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}; load average now {os.getloadavg()[0]:.1f})")
+          f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}); with a warm analysis cache "
+          f"{snowball['seconds'] / warm['seconds']:.2f} (of CPU time: {snowball['cpu'] / warm['cpu']:.2f}); "
+          f"load average now {os.getloadavg()[0]:.1f}")
     if before:
         old = results[f"before {before}"]
         print(f"{name:10} ours against {before}: {ours['seconds'] / old['seconds']:.2f}× the time, "

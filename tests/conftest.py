@@ -1,5 +1,6 @@
-"""Shared fixtures: a writable copy of the seed corpus, an index built from the seeds, and the
-search API and web client over a module's own corpus on each backend; and waiting for a condition.
+"""Shared fixtures: the session's own analysis cache folder, a writable copy of the seed corpus, an
+index built from the seeds, and the search API and web client over a module's own corpus on each
+backend; and waiting for a condition.
 
 A module that uses `search` or `client` defines `indexed_corpus`, the corpus folder they search. Its
 tests then run three times, once per backend: over the Whoosh index (`index_dir`), over a Xapian
@@ -27,6 +28,7 @@ from flask.testing import FlaskClient
 
 from search import backends
 from search.backends import Search
+from search.config import CACHE_ENV
 from search.index.writer import update_index
 from search.searcher import BulletinSearch
 from search.web import create_app
@@ -55,6 +57,16 @@ def generate_bulletins(path: Path, count: int) -> None:
             record = {"id": f"uusi-{number}", "date": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}",
                       "title": rng.choice(sentences)[:80], "body": " ".join(rng.sample(sentences, 6))}
             file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def analysis_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's own persistent analysis cache (its runs, and the processes they start, use it),
+    not the user's."""
+    folder = tmp_path_factory.mktemp("analysis-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from search.finnish.guess import candidate_stems
 from search.finnish.stopwords import STOPWORDS
@@ -35,6 +37,22 @@ class WordAnalysis:
     known: bool
     stop: bool
     exact: str
+
+
+class AnalysisStore(Protocol):
+    """Analyses kept between runs (search.finnish.analysis_cache.AnalysisCache)."""
+
+    def get(self, word: str) -> WordAnalysis | None: ...
+
+    def add(self, word: str, analysis: WordAnalysis) -> None: ...
+
+
+_local = threading.local()  # the store this thread's analyses go through, if any
+
+
+def use_store(store: AnalysisStore | None) -> None:
+    """Make this thread's analyses go through `store` (None: no longer)."""
+    _local.store = store
 
 
 def surface(word: str) -> str:
@@ -136,6 +154,13 @@ def _unknown(word: str) -> WordAnalysis:
 
 @lru_cache(maxsize=300_000)
 def analyze_word(word: str) -> WordAnalysis:
-    """Analyse one word as the tokenizer cut it (any case). Cached: words repeat a lot."""
+    """Analyse one word as the tokenizer cut it (any case). Cached: words repeat a lot, and in a
+    thread that uses a store (use_store), what it holds is not analysed again."""
+    store: AnalysisStore | None = getattr(_local, "store", None)
+    if store is not None and (stored := store.get(word)) is not None:
+        return stored
     analyses = handle().analyze(word) if word[0].isalpha() else []
-    return _known(word, analyses) if analyses else _unknown(word)
+    analysis = _known(word, analyses) if analyses else _unknown(word)
+    if store is not None:
+        store.add(word, analysis)
+    return analysis

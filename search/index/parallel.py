@@ -29,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from search.corpus import Problem
 from search.errors import BulletinsError
+from search.finnish.analysis_cache import save_analyses
 from search.index.documents import text_size, with_terms
 from search.index.whoosh_internals import finish_segment, held_bytes, held_postings, segment_writer
 from search.processes import die_with_parent
@@ -197,6 +198,7 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
                 postings[2 * number] = held_postings(writer)
         if writer is not None:
             segments.append(_finish_counted(writer, postings, number))
+        save_analyses()
         results.put((segments, failures))
     except Exception as error:
         known = isinstance(error, (BulletinsError, OSError))

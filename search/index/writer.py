@@ -22,6 +22,7 @@ from whoosh.writing import CLEAR, LockError, SegmentWriter
 
 from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError, IndexLockedError, IndexMissingError
+from search.finnish.analysis_cache import cached_analyses
 from search.index.columns import column
 from search.index.documents import indexed_hash, text_size, to_document
 from search.index.lock import index_lock
@@ -104,8 +105,9 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
     if not corpus_dir.is_dir():  # before an empty index is created for it
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
     try:
-        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit,
-                         None if files is None else sorted(set(files)))
+        with cached_analyses():
+            report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit,
+                             None if files is None else sorted(set(files)))
     except OSError as error:  # a full disk, a folder we may not write: the old index stands
         raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
     report.seconds = time.perf_counter() - started

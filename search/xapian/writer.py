@@ -21,6 +21,7 @@ import xapian
 
 from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError
+from search.finnish.analysis_cache import cached_analyses
 from search.index.lock import index_lock
 from search.index.writer import (
     PARALLEL_CHARS,
@@ -56,7 +57,7 @@ def update_index(corpus_dir: Path, index_dir: Path, *, shards: int | None = None
     if not corpus_dir.is_dir():
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
     try:
-        with index_lock(index_dir, wait):
+        with index_lock(index_dir, wait), cached_analyses():
             report = _update(corpus_dir, index_dir, shards, rebuild, progress, procs or os.cpu_count() or 1, limit,
                              None if files is None else sorted(set(files)))
     except OSError as error:
