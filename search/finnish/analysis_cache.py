@@ -80,10 +80,12 @@ def _dictionary_files() -> list[Path]:
 
 
 class AnalysisCache:
-    """The analyses stored in `path`, read and added to by one thread of one process at a time."""
+    """The analyses stored in `path`, read and added to by one thread of one process at a time.
+    When the file held none as it was opened (`empty`), nothing is looked up: every lookup would miss."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, empty: bool) -> None:
         self.path = path
+        self.empty = empty
         self.pending: dict[str, bytes] = {}
         self.full = False
         self._connection: sqlite3.Connection | None = None
@@ -93,6 +95,8 @@ class AnalysisCache:
 
     def get(self, word: str) -> WordAnalysis | None:
         """The stored analysis of `word`, or None."""
+        if self.empty:
+            return None
         with self._lock:
             connection = self._connect()
             if connection is None:
@@ -191,15 +195,23 @@ def open_cache(folder: Path | None = None) -> AnalysisCache | None:
             if not old.name.startswith(path.name):
                 old.unlink(missing_ok=True)
         try:
-            _connect(path).close()
-        except sqlite3.OperationalError:
-            raise
+            empty = _is_empty(path)
+        except sqlite3.OperationalError:  # locked, or cannot be opened: not damaged
+            return None
         except sqlite3.DatabaseError:  # damaged: made anew
             _remove(path)
-            _connect(path).close()
+            empty = _is_empty(path)
     except (sqlite3.Error, OSError):
         return None
-    return AnalysisCache(path)
+    return AnalysisCache(path, empty)
+
+
+def _is_empty(path: Path) -> bool:
+    connection = _connect(path)
+    try:
+        return connection.execute("SELECT 1 FROM analyses LIMIT 1").fetchone() is None
+    finally:
+        connection.close()
 
 
 @contextmanager
