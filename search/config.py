@@ -1,6 +1,6 @@
-"""Settings a person gives: where the corpus, the index and the analysis cache live (command-line option, environment
-variable, or default), the largest bulletin read, and the environment variables of the Ahjo API.
-Nothing here imports more than the standard library, so the command line starts fast."""
+"""Settings a person gives: where the corpus, the index and the analysis cache live (command-line
+option, environment variable, or default), the largest bulletin read, and the environment variables
+of the Ahjo API. Nothing here imports more than the standard library, so the command line starts fast."""
 
 import os
 from pathlib import Path
