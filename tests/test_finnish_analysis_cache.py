@@ -134,3 +134,14 @@ def test_the_fingerprint_holds_still(cache: Path):
     first = fingerprint()
     fingerprint.cache_clear()
     assert fingerprint() == first
+
+
+def test_no_home_folder_does_not_stop_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_dir: Path):
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)  # as where the user has no home folder nor passwd entry
+    assert open_cache() is None
+    assert update_index(corpus_dir, tmp_path / "index").added == len(list(corpus_dir.iterdir()))

@@ -73,7 +73,7 @@ def _dictionary_files() -> list[Path]:
     folders = [folder for folder in os.environ.get("VOIKKO_DICTIONARY_PATH", "").split(os.pathsep) if folder]
     files: set[Path] = set()
     for folder in (*folders, *_DICTIONARY_DIRS):
-        root = Path(folder).expanduser()
+        root = Path(os.path.expanduser(folder))  # as it is, where there is no home folder
         if root.is_dir():
             files.update(path for path in root.rglob("*") if path.is_file())
     return sorted(files)
@@ -187,8 +187,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 def open_cache() -> AnalysisCache | None:
     """The cache of this fingerprint in search.config.cache_dir, with the files of other
     fingerprints removed; None if it cannot be had. A damaged file is replaced."""
-    folder = cache_dir()
     try:
+        folder = cache_dir()  # RuntimeError: no home folder to put it in
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"analyses-{fingerprint()}.sqlite"
         for old in folder.glob("analyses-*.sqlite*"):
@@ -201,7 +201,7 @@ def open_cache() -> AnalysisCache | None:
         except sqlite3.DatabaseError:  # damaged: made anew
             _remove(path)
             empty = _is_empty(path)
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError, RuntimeError):
         return None
     return AnalysisCache(path, empty)
 
