@@ -19,6 +19,7 @@ from search.finnish.tokenizer import word_texts
 from search.finnish.words import WordAnalysis
 from search.index.store import open_index
 from search.index.writer import update_index
+from search.xapian.writer import update_index as update_xapian
 
 from conftest import generate_bulletins
 
@@ -145,3 +146,9 @@ def test_no_home_folder_does_not_stop_indexing(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(Path, "home", no_home)  # as where the user has no home folder nor passwd entry
     assert open_cache() is None
     assert update_index(corpus_dir, tmp_path / "index").added == len(list(corpus_dir.iterdir()))
+
+
+def test_xapian_workers_fill_the_cache(cache: Path, corpus_dir: Path, tmp_path: Path):
+    generate_bulletins(corpus_dir / "uudet.jsonl", 400)
+    update_xapian(corpus_dir, tmp_path / "xapian", shards=2, procs=2)  # 400 bulletins: a pool of two workers
+    assert jsonl_words(corpus_dir / "uudet.jsonl") <= stored_words(cache)

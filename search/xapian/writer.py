@@ -15,13 +15,14 @@ import shutil
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 import xapian
 
 from search.corpus import Bulletin, CorpusReader, Problem, max_bytes
 from search.errors import BulletinError, BulletinsError
-from search.finnish.analysis_cache import cached_analyses
+from search.finnish.analysis_cache import cached_analyses, save_analyses
 from search.index.lock import index_lock
 from search.index.writer import (
     PARALLEL_CHARS,
@@ -180,6 +181,10 @@ class _Batch:
         """Write what is pending, apply the deletions (a bulletin that failed analysis keeps its old
         version) and commit every shard."""
         self._flush()
+        if self._pool is not None:  # its workers end, and save the analyses they hold as they do
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
         kept = {bulletin_id for bulletin_id, _ in self.failures}
         for bulletin_id in self.deleted:
             if bulletin_id not in kept and bulletin_id not in self.added:
@@ -243,7 +248,9 @@ class _Batch:
 
 
 def _bind_to(parent: int) -> None:
+    """In a new worker: die with the run, and save the new analyses on a normal end."""
     die_with_parent(parent)
+    Finalize(None, save_analyses, exitpriority=0)
 
 
 def _analyse(item: tuple[Bulletin, str]) -> tuple[str, bytes | None, Problem | None]:
