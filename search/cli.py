@@ -121,6 +121,9 @@ def index_command(corpus: Path | None, index: Path | None, rebuild: bool, strict
     one too). Readers see the old index until the new one is committed, and a run that is
     interrupted leaves the old index as it was; the next run removes what it left behind.
 
+    The analyses of the words met are kept for later runs in $BULLETINS_CACHE (default:
+    ~/.cache/bulletin-search), and made again when Voikko or its dictionary changes.
+
     Exit status: 0 when the index is up to date (even if bulletins were skipped), 1 on an error (the
     index is left as it was), 2 on bad usage, 3 with --strict when bulletins were skipped.
     """
