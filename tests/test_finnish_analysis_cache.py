@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ FIELDS = ("title", "body", "exact", "parts")
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache folder of the test's own, for the runs of this test; the words analysed in
     this process before are analysed again (through it)."""
     folder = tmp_path / "cache"

@@ -105,9 +105,8 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
     if not corpus_dir.is_dir():  # before an empty index is created for it
         raise BulletinError(f"corpus folder not found: {corpus_dir}")
     try:
-        with cached_analyses():
-            report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit,
-                             None if files is None else sorted(set(files)))
+        report = _update(corpus_dir, index_dir, rebuild, progress, procs or os.cpu_count() or 1, wait, limit,
+                         None if files is None else sorted(set(files)))
     except OSError as error:  # a full disk, a folder we may not write: the old index stands
         raise BulletinsError(f"cannot write the index in {index_dir}: {error.strerror or error}") from error
     report.seconds = time.perf_counter() - started
@@ -117,7 +116,7 @@ def update_index(corpus_dir: Path, index_dir: Path, *, rebuild: bool = False, pr
 def _update(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: Progress | None, procs: int,
             wait: float, limit: int, files: list[str] | None) -> IndexReport:
     """The work of update_index, under the index's lock."""
-    with index_lock(index_dir, wait):
+    with index_lock(index_dir, wait), cached_analyses():
         try:
             ix = open_index(index_dir)
             held = None if rebuild else _Held(ix, files)
