@@ -1,9 +1,12 @@
 """Whoosh's private internals, as search.index.whoosh_internals uses them, against its public API:
 postings read a block at a time are those its matchers give one by one, length bytes those its
-reader gives, and segments written and committed by the workers' path hold what its public
-writer writes. Each on an index of several segments with deletions, and on an empty one."""
+reader gives, segments written and committed by the workers' path hold what its public writer
+writes, and their postings are the very bytes it writes. Each on an index of several segments with
+deletions, and on an empty one."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import pytest
 from whoosh.util.numeric import length_to_byte
@@ -22,6 +25,7 @@ from search.index.whoosh_internals import (
     read_positions,
     read_postings,
     segment_writer,
+    write_postings,
 )
 
 from conftest import copy_seeds, generate_bulletins
@@ -108,10 +112,35 @@ def test_a_segment_written_and_committed_as_the_workers_do_holds_what_the_public
     assert count > 1000 and held_bytes(writer) > 0
     written: list[int] = []
     segment = finish_segment(writer, written.append)
+    assert writer.fieldwriter.add_postings.func is write_postings
     commit_with(ix.writer(), [segment])
     postings, stored = everything(tmp_path / "workers")
     assert (postings, stored) == everything(tmp_path / "public")
     assert sum(written) == count == sum(len(docs) for docs in postings.values())
+
+
+def segment_files(index_dir) -> dict[str, bytes]:
+    """The terms table and the postings of the index's one segment, by suffix."""
+    return {path.suffix: path.read_bytes() for path in index_dir.iterdir() if path.suffix in (".trm", ".pst")}
+
+
+def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 300)
+    documents = [with_terms(to_document(bulletin, bulletin.source)) for bulletin in CorpusReader(corpus)]
+    written = {}
+    for way in ("whoosh", "ours"):
+        writer = segment_writer(create_index(tmp_path / way), limitmb=64)
+        for fields in documents:
+            writer.add_document(**fields)
+        if way == "ours":
+            writer.fieldwriter.add_postings = partial(write_postings, writer.fieldwriter, lambda count: None)
+        writer.commit()
+        written[way] = segment_files(tmp_path / way)
+    with open_index(tmp_path / "ours").reader() as reader:
+        frequencies = [reader.doc_frequency("body", text) for text in ("kaupunki", "kokeilu", "yritys")]
+    assert max(frequencies) > 128 and min(frequencies) > 0  # terms of several blocks, and of fewer postings
+    assert set(written["ours"]) == {".trm", ".pst"} and written["ours"] == written["whoosh"]
 
 
 def test_committing_no_segment_and_no_change_leaves_an_empty_index_searchable(tmp_path):

@@ -10,23 +10,37 @@ values summed up in C, where Whoosh's matchers cost about 3 µs a posting in Pyt
 decoded without Whoosh's Python loop; a field's length bytes read in one slice of a segment's column.
 
 Writing (search.index.parallel): a segment written by a worker process from postings held in memory
-(Whoosh's MpWriter does not bound its segments), the count of what it holds and has written, and the
+(Whoosh's MpWriter does not bound its segments), its postings written in the W3 codec's own bytes a
+term at a time rather than a posting at a time, the count of what it holds and has written, and the
 commit of such segments together with the run's own writer in one table of contents."""
 
 from __future__ import annotations
 
+import zlib
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
-from itertools import accumulate, islice
-from pickle import loads
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import accumulate, groupby, islice
+from operator import itemgetter
+from pickle import dumps, loads
 from typing import Any
 
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import (
+    COMPRESSION_MIN_SIZE,
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3TermInfo,
+)
+from whoosh.fields import Schema
 from whoosh.index import FileIndex
 from whoosh.matching import Matcher, WrappingMatcher
 from whoosh.reading import IndexReader, TermNotFound
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 Scores = dict[int, float]
@@ -162,7 +176,12 @@ def held_bytes(writer: SegmentWriter) -> int:
 
 def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Segment:
     """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
-    to disk), telling `written` how many more postings it has written, every COUNT_EVERY."""
+    to disk), telling `written` how many more postings it has written, every COUNT_EVERY. The W3
+    codec's postings are written by `write_postings`."""
+    fields = writer.fieldwriter
+    if type(fields) is W3FieldWriter and fields._codec._inlinelimit <= 1:
+        fields.add_postings = partial(write_postings, fields, written)
+        return writer._finalize_segment()
     items = writer.pool.iter_postings
 
     def counted() -> Iterator[tuple]:
@@ -173,6 +192,97 @@ def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Seg
 
     writer.pool.iter_postings = counted
     return writer._finalize_segment()
+
+
+def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema: Schema, lengths: Any,
+                   items: Iterable[tuple]) -> None:
+    """The same bytes as `fields.add_postings(schema, lengths, items)` (tests/test_whoosh_internals.py
+    compares them): the sorted postings (field, term, docnum, weight, value) as each term's blocks
+    in the postings file and its row in the terms table, for a W3 codec that inlines no postings;
+    telling `written` how many more it has written, every COUNT_EVERY.
+    In a third less time: a term's blocks are made from lists at once, where Whoosh makes them a
+    posting at a time through four layers of calls, and each document's length is read once."""
+    postfile, add_row, fieldmap = fields._postfile, fields._tindex.add, fields._fieldmap
+    limit, compression = fields._codec._blocklimit, fields._codec._compression
+    offset, unsaid = postfile.tell(), 0
+    for field, field_postings in groupby(items, itemgetter(0)):
+        prefix = pack_ushort(fieldmap.setdefault(field, len(fieldmap)))
+        value_size = schema[field].format.fixed_value_size()
+        length = _document_lengths(lengths, field)
+        for btext, term_postings in groupby(field_postings, itemgetter(1)):
+            postings = [posting for posting in term_postings if posting[2] != -1]  # -1: a word for spelling only
+            if not postings:
+                continue
+            blocks = [_block(postings[start:start + limit], value_size, length, compression,
+                             start + limit >= len(postings))
+                      for start in range(0, len(postings), limit)]
+            data = WHOOSH3_HEADER_MAGIC + b"".join(block for block, _ in blocks)
+            postfile.write(data)
+            add_row(prefix + btext, _term_info([stats for _, stats in blocks], postings[0][2], postings[-1][2])
+                    + pack_long(offset) + pack_int(len(data)))
+            offset += len(data)
+            unsaid += len(postings)
+            if unsaid >= COUNT_EVERY:
+                written(unsaid)
+                unsaid = 0
+    if unsaid:
+        written(unsaid)
+
+
+def _document_lengths(lengths: Any, field: str) -> list[int | None]:
+    """The field's length in each document of the segment, by docnum, as W3's per-document reader
+    gives it (0 for a field without lengths)."""
+    if not lengths:
+        return []
+    length = lengths.doc_field_length_reader(field)
+    return [length(docnum) for docnum in range(lengths.doc_count_all())]
+
+
+def _block(postings: list[tuple], value_size: int | None, lengths: list[int | None], compression: int,
+           last: bool) -> tuple[bytes, tuple]:
+    """One block of a term's postings as W3PostingsWriter._write_block writes it, and its statistics
+    (summed weight, postings, shortest and longest document, highest weight) as W3TermInfo.add_block
+    adds them up."""
+    ids = [posting[2] for posting in postings]
+    given = [posting[3] for posting in postings]
+    weights = array("f", given)
+    found = [length for length in map(lengths.__getitem__, ids) if length] if lengths else []
+    shortest, longest = (min(found), max(found)) if found else (None, 0)
+    heaviest = max(given)
+    heaviest = heaviest if heaviest > 0 else 0
+    if all(weight == 1.0 for weight in weights):
+        mini_weights: Any = None
+    elif all(weight == weights[0] for weight in weights):
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    values = [posting[4] for posting in postings if posting[4]]
+    if value_size is None or value_size < 0:
+        mini_values: Any = tuple(values)
+    else:
+        mini_values = None if value_size == 0 else b"".join(values)
+    gaps = tuple(docnum - before for before, docnum in zip([0, *ids], ids))
+    data = dumps((gaps, mini_weights, mini_values), 2)
+    level = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+    if level:
+        data = zlib.compress(data, level)
+    info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
+    size = len(info) + len(data)
+    return pack_int(-size if last else size) + info + data, (sum(weights), len(ids), shortest, longest, heaviest)
+
+
+def _term_info(blocks: list[tuple], first: int, last: int) -> bytes:
+    """A term's row in the terms table, but for its extent: W3TermInfo.to_bytes of the statistics
+    its blocks added up."""
+    total, count, shortest, longest, heaviest = 0, 0, None, 0, 0
+    for weight, postings, block_shortest, block_longest, block_heaviest in blocks:
+        total += weight
+        count += postings
+        shortest = block_shortest if shortest is None else min(shortest, block_shortest)
+        longest = max(longest, block_longest)
+        heaviest = max(heaviest, block_heaviest)
+    return W3TermInfo._struct.pack(False, total, count, length_to_byte(shortest), length_to_byte(longest),
+                                   heaviest, first, last)
 
 
 def commit_with(writer: SegmentWriter, segments: list[Segment], mergetype: Any = None) -> None:
