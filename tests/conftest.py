@@ -1,4 +1,7 @@
-"""Shared fixtures: the session's own analysis cache folder, a writable copy of the seed corpus, an
+"""Property tests run without Hypothesis's deadline: a test asserts what the code does, never how
+fast (benchmarks/ measure that), and a shared machine can slow any one example.
+
+Shared fixtures: the session's own analysis cache folder, a writable copy of the seed corpus, an
 index built from the seeds, and the search API and web client over a module's own corpus on each
 backend; and waiting for a condition.
 
@@ -25,6 +28,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from search import backends
 from search.backends import Search
@@ -37,6 +41,9 @@ from search.xapian.layout import local_shards
 from search.xapian.servers import ShardServers
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
+
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 
 def copy_seeds(folder: Path) -> Path:

@@ -312,7 +312,7 @@ def test_a_changed_bulletin_whose_analysis_fails_keeps_its_old_version(corpus_di
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=120)
        | st.lists(st.sampled_from(["kokeilu", "KKO 2005:32", "rikoslain 21 luvun 5 §", "EU-rahoitusta", "5G:n", "23.11.",
                                    "ａｂｃ", "ﬁ", "İ", "ß", "\u0301", "-", "§", " ", "\n", "x" * 70]), max_size=20).map(" ".join))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 def test_any_text_is_analysed_without_an_error(body: str) -> None:
     """What a reader yields (text without control characters) can always be analysed."""
     fields = with_terms(to_document(Bulletin("x", PartialDate(2020, 1), body[:40] or "x", body or "x", "x.txt:1")))

@@ -207,7 +207,7 @@ QUERIES = st.lists(PIECES, max_size=12).map("".join) | st.lists(PIECES, max_size
 
 
 @given(QUERIES)
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 def test_any_query_parses_or_raises_a_query_error(text: str) -> None:
     try:
         parsed = parse_query(text)
@@ -223,7 +223,7 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @given(QUERIES)
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_query_searches_or_raises_a_query_error(search, text: str) -> None:  # on every backend
     try:
         result = search.search(SearchRequest(text, explain=True))

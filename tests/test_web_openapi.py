@@ -164,7 +164,7 @@ DATE_LIKE = (st.from_regex(r"\A[0-9０-９٠-٩]{0,5}(-[0-9]{0,3}(-[0-9]{0,3})?)
 
 @given(value=DATE_LIKE)
 @example(value="1.1/0001")  # found by Hypothesis in CI: the pattern took a dot and then a slash, the server not
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_dates_are_taken_exactly_when_their_documented_pattern_matches_a_calendar_day(client, document, value):
     parameter = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "from")
     matches = re.search(parameter["schema"]["pattern"], value) and "\n" not in value  # ECMA's $ ends the text
@@ -173,7 +173,7 @@ def test_dates_are_taken_exactly_when_their_documented_pattern_matches_a_calenda
 
 
 @given(value=st.from_regex(r"\A[0-9０-９+ -]{0,6}\Z") | st.integers(-10, 12000).map(str))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_years_are_taken_exactly_in_their_documented_range(client, document, value):
     parameter = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "year")
     schema = parameter["schema"]

@@ -48,7 +48,7 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=MAX_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                            HealthCheck.too_slow])
 def test_the_api_agrees_with_its_openapi_document(case: schemathesis.Case, app: Flask) -> None:
     case.call_and_validate(app=app, excluded_checks=[positive_data_acceptance])
