@@ -9,7 +9,9 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
 
 from search.corpus import CorpusReader
 from search.index.documents import to_document, with_terms
@@ -141,6 +143,14 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path)
         frequencies = [reader.doc_frequency("body", text) for text in ("kaupunki", "kokeilu", "yritys")]
     assert max(frequencies) > 128 and min(frequencies) > 0  # terms of several blocks, and of fewer postings
     assert set(written["ours"]) == {".trm", ".pst"} and written["ours"] == written["whoosh"]
+
+
+def test_postings_of_a_codec_that_inlines_them_are_refused_not_miswritten(tmp_path):
+    ix = create_index(tmp_path / "index")
+    writer = SegmentWriter(ix, _lk=False, compound=False, codec=W3Codec(inlinelimit=2))
+    writer.add_document(**with_terms(to_document(next(iter(CorpusReader(copy_seeds(tmp_path / "corpus")))))))
+    with pytest.raises(TypeError, match="unknown form"):
+        finish_segment(writer, lambda count: None)
 
 
 def test_committing_no_segment_and_no_change_leaves_an_empty_index_searchable(tmp_path):

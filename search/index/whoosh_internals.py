@@ -19,9 +19,9 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import partial
-from itertools import accumulate, groupby, islice
+from itertools import accumulate, groupby
 from operator import itemgetter, sub
 from pickle import dumps, loads
 from typing import Any
@@ -177,21 +177,12 @@ def held_bytes(writer: SegmentWriter) -> int:
 
 def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Segment:
     """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
-    to disk), telling `written` how many more postings it has written, every COUNT_EVERY. The W3
-    codec's postings are written by `write_postings`."""
+    to disk), its postings by `write_postings`, telling `written` how many more postings it has
+    written, every COUNT_EVERY."""
     fields = writer.fieldwriter
-    if type(fields) is W3FieldWriter and fields._codec._inlinelimit <= 1:
-        fields.add_postings = partial(write_postings, fields, written)
-        return writer._finalize_segment()
-    items = writer.pool.iter_postings
-
-    def counted() -> Iterator[tuple]:
-        sorted_items = iter(items())  # a list when the pool never spilled to disk
-        while chunk := list(islice(sorted_items, COUNT_EVERY)):
-            yield from chunk
-            written(len(chunk))
-
-    writer.pool.iter_postings = counted
+    if type(fields) is not W3FieldWriter or fields._codec._inlinelimit > 1:  # the W3 codec inlines none
+        raise TypeError(f"postings written in an unknown form: {type(fields).__name__}")
+    fields.add_postings = partial(write_postings, fields, written)
     return writer._finalize_segment()
 
 
