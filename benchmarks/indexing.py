@@ -3,7 +3,7 @@
 `--before REVISION`, also our index as another git revision of the project builds it
 (benchmarks/revision.py), to see what a change costs.
 
-    .venv/bin/python benchmarks/indexing.py [--data kko] [--data headlines] [--limit N]… [--before REVISION]
+    .venv/bin/python benchmarks/indexing.py [--data kko] [--data headlines] [--limit N]… [--before REVISION] [--rounds N]
 
 By default every size issue 15 names: the first 300 and 1,500 decisions of kko and all 6,242, the
 first 20,000 headlines and all 100,000 (about 20 minutes); `--limit` (repeatable) picks sizes of
@@ -13,8 +13,9 @@ over that process and its worker processes together. Ours is built twice: first 
 persistent analysis cache (search.finnish.analysis_cache), as on a new machine, then again with the
 cache that first build filled ("ours warm"), as a rebuild or a corpus that grows finds it. The
 ratio is of wall-clock speed; the CPU-time ratio beside it tells how much other load on the machine
-skewed it. A table of the ratios at every size ends the run. Skips with a message when
-../shared/data is absent.
+skewed it. On a shared, noisy machine, `--rounds N` builds every index N times, the builders
+taking turns, and reports the median of each figure. A table of the ratios at every size ends the
+run. Skips with a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,6 +175,8 @@ def main() -> None:
                         help="index only the first N bulletins of each data set (repeatable; default: issue 15's sizes)")
     parser.add_argument("--data", action="append", choices=SETS, help="data set (default: both)")
     parser.add_argument("--before", metavar="REVISION", help="also build our index as this revision builds it")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="build each index this many times, the builders taking turns, and report the medians")
     parser.add_argument("--run", nargs=3, metavar=("BUILDER", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -186,7 +190,7 @@ def main() -> None:
     ratios: list[tuple[str, int, float, float, float, float]] = []
     for name in args.data or list(SETS):
         for limit in args.limit or SIZES[name]:
-            results = measure_size(name, limit, args.before)
+            results = measure_size(name, limit, args.before, args.rounds)
             ours, warm, snowball = results["ours"], results["ours warm"], results["snowball"]
             ratios.append((name, ours["bulletins"], snowball["seconds"] / ours["seconds"], snowball["cpu"] / ours["cpu"],
                            snowball["seconds"] / warm["seconds"], snowball["cpu"] / warm["cpu"]))
@@ -197,20 +201,30 @@ def main() -> None:
         print(f"{name:10} {bulletins:9,} {ratio:6.2f} {cpu:7.2f} {warm_ratio:6.2f} {warm_cpu:7.2f}")
 
 
-def measure_size(name: str, limit: int | None, before: str | None) -> dict[str, dict]:
-    """Build the first `limit` bulletins (all, for None) of data set `name` with each builder,
-    print their rows, and return their figures."""
+def measure_size(name: str, limit: int | None, before: str | None, rounds: int = 1) -> dict[str, dict]:
+    """Build the first `limit` bulletins (all, for None) of data set `name` with each builder, in
+    `rounds` rounds (each cold build with an empty cache of its own), print their rows (the median
+    of the rounds), and return their figures."""
+    runs: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-indexing-") as scratch:
         corpus = corpus_of(DATA / SETS[name], limit, Path(scratch))
-        cache = Path(scratch, "cache")  # empty for the first build of ours, filled by it for the second
-        results = {builder: measure(builder, corpus, Path(scratch, f"index-{builder}"), cache) for builder in BUILDERS}
-        results["ours warm"] = measure("ours", corpus, Path(scratch, "index-warm"), cache)
+        tree = None
         if before:
             sys.path.insert(0, str(ROOT))
             from benchmarks.revision import checkout  # only here: the builds must import their own code
 
-            results[f"before {before}"] = measure("ours", corpus, Path(scratch, "index-before"),
-                                                  Path(scratch, "cache-before"), checkout(before))
+            tree = checkout(before)
+        for number in range(rounds):
+            cache = Path(scratch, f"cache-{number}")  # empty for the first build of ours, filled by it for the second
+            for builder in BUILDERS:
+                runs.setdefault(builder, []).append(measure(builder, corpus, Path(scratch, f"index-{builder}-{number}"),
+                                                           cache))
+            runs.setdefault("ours warm", []).append(measure("ours", corpus, Path(scratch, f"index-warm-{number}"), cache))
+            if tree is not None:
+                runs.setdefault(f"before {before}", []).append(
+                    measure("ours", corpus, Path(scratch, f"index-before-{number}"), Path(scratch, f"cache-before-{number}"),
+                            tree))
+    results = {builder: median_run(figures) for builder, figures in runs.items()}
     for builder, r in results.items():
         rate = r["bulletins"] / r["seconds"]
         print(f"{name:10} {builder[:9]:9} {r['bulletins']:9,} {r['seconds']:8.1f} {r['cpu']:7.1f} {rate:8,.0f} "
@@ -226,6 +240,11 @@ def measure_size(name: str, limit: int | None, before: str | None) -> dict[str, 
               f"{ours['cpu'] / old['cpu']:.2f}× the CPU time, {ours['size_mb'] / old['size_mb']:.2f}× the size")
     print()
     return results
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The figures of several builds of one index (of the same bulletins): the median of each."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]} | {"bulletins": runs[0]["bulletins"]}
 
 
 if __name__ == "__main__":
