@@ -287,6 +287,37 @@ def test_a_rebuild_killed_mid_way_leaves_the_old_index_searchable_and_the_next_r
     assert SEED_2020 in ids(search, "kokeiluja")
 
 
+def test_a_worker_killed_mid_analysis_fails_the_run_with_one_line_and_leaves_the_old_index(corpus: Path,
+                                                                                         tmp_path: Path) -> None:
+    """A worker process that dies with its bulletins half analysed (killed, out of memory) ends the run
+    with an error at once, not with a run that waits for ever for the analyses it lost."""
+    index = build_xapian(corpus, tmp_path / "index")
+    generate_bulletins(corpus / "generoidut.jsonl", GENERATED)
+    process = subprocess.Popen([sys.executable, "-c", "from search.cli import main; main()", "index", "--corpus",
+                                str(corpus), "--index", str(index), "--rebuild"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        assert wait_for(lambda: process.poll() is not None or children.read_text().split(), 60)
+        workers = children.read_text().split()
+        assert workers, "the indexing run ended before it started its worker processes"
+        os.kill(int(workers[0]), signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+    assert process.returncode == 1
+    assert stderr == "Error: an indexing worker process ended unexpectedly; the index is as it was\n"
+    assert Layout.read(index) == Layout(shards=2, generation=1) and ids(XapianSearch(index), "kokeiluja") == [SEED_2020]
+
+    report = backends.update_index(corpus, index, rebuild=True)  # the next run completes
+    assert report.added == len(ALL_IDS) + GENERATED
+    assert sorted(path.name for path in index.iterdir() if path.is_dir()) == ["g2"]
+
+
 # --- the command line -------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,13 @@ Each bulletin goes to the shard its id hashes to. An update changes every shard 
 committed shard by shard: a run killed before a shard's commit leaves that shard as it was. A
 rebuild (the first run, `rebuild`, another shard count or version) writes a new generation of shards
 and switches to it by replacing xapian.json, so a killed rebuild leaves the old index whole; the next
-run removes what it left behind. Worker processes analyse the text; this process writes."""
+run removes what it left behind. Worker processes analyse the text; this process writes.
+
+The workers are a concurrent.futures process pool, not multiprocessing.Pool: a run that fails
+while analyses are in flight (a full disk) must stop, and Pool.terminate() can hang for ever when it
+kills a worker that is sending a result (CPython issues 73945 and 96995; it hung a test run). This
+pool is stopped by cancelling what has not started and waiting for the few analyses that have; a
+worker that dies breaks the pool with an error instead of leaving its work waited for."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -182,8 +190,7 @@ class _Batch:
         version) and commit every shard."""
         self._flush()
         if self._pool is not None:  # its workers end, and save the analyses they hold as they do
-            self._pool.close()
-            self._pool.join()
+            self._pool.shutdown()
             self._pool = None
         kept = {bulletin_id for bulletin_id, _ in self.failures}
         for bulletin_id in self.deleted:
@@ -215,13 +222,18 @@ class _Batch:
         pending, self.pending = self.pending, []
         if not pending:
             return
-        if self.procs > 1 and (self._pool is not None or len(pending) >= PARALLEL_FROM
-                               or sum(len(bulletin.body) for bulletin, _ in pending) >= PARALLEL_CHARS):
-            if self._pool is None:
-                self._pool = multiprocessing.get_context("fork").Pool(self.procs, _bind_to, (os.getpid(),))
-            analysed = self._pool.imap(_analyse, pending, chunksize=8)
-        else:
-            analysed = map(_analyse, pending)
+        if not (self.procs > 1 and (self._pool is not None or len(pending) >= PARALLEL_FROM
+                                    or sum(len(bulletin.body) for bulletin, _ in pending) >= PARALLEL_CHARS)):
+            self._write(map(_analyse, pending))
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.procs, multiprocessing.get_context("fork"), _bind_to, (os.getpid(),))
+        try:
+            self._write(self._pool.map(_analyse, pending, chunksize=8))
+        except BrokenProcessPool as error:
+            raise BulletinsError("an indexing worker process ended unexpectedly; the index is as it was") from error
+
+    def _write(self, analysed: Iterable[tuple[str, bytes | None, Problem | None]]) -> None:
         for bulletin_id, document, problem in analysed:
             if problem is not None:
                 self.failures.append((bulletin_id, problem))
@@ -240,8 +252,8 @@ class _Batch:
                     self.held[shard] = 0
 
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
+        if self._pool is not None:  # what has not started is dropped; what has, ends
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
         for database in self.databases:
             database.close()
