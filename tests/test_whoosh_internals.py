@@ -6,8 +6,6 @@ deletions, and on an empty one."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import length_to_byte
@@ -107,7 +105,7 @@ def test_a_segment_written_and_committed_as_the_workers_do_holds_what_the_public
         for fields in documents:
             writer.add_document(**fields)
     ix = create_index(tmp_path / "workers")
-    writer = segment_writer(ix, limitmb=64)
+    writer = segment_writer(ix)
     for fields in documents:
         writer.add_document(**fields)
     count = held_postings(writer)
@@ -130,15 +128,15 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path)
     corpus = copy_seeds(tmp_path / "corpus")
     generate_bulletins(corpus / "more.jsonl", 300)
     documents = [with_terms(to_document(bulletin, bulletin.source)) for bulletin in CorpusReader(corpus)]
-    written = {}
-    for way in ("whoosh", "ours"):
-        writer = segment_writer(create_index(tmp_path / way), limitmb=64)
+    whoosh = SegmentWriter(create_index(tmp_path / "whoosh"), _lk=False, compound=False)  # its own pool and writing
+    ix = create_index(tmp_path / "ours")
+    ours = segment_writer(ix)
+    for writer in (whoosh, ours):
         for fields in documents:
             writer.add_document(**fields)
-        if way == "ours":
-            writer.fieldwriter.add_postings = partial(write_postings, writer.fieldwriter, lambda count: None)
-        writer.commit()
-        written[way] = segment_files(tmp_path / way)
+    whoosh.commit()
+    commit_with(ix.writer(), [finish_segment(ours, lambda count: None)])
+    written = {way: segment_files(tmp_path / way) for way in ("whoosh", "ours")}
     with open_index(tmp_path / "ours").reader() as reader:
         frequencies = [reader.doc_frequency("body", text) for text in ("kaupunki", "kokeilu", "yritys")]
     assert max(frequencies) > 128 and min(frequencies) > 0  # terms of several blocks, and of fewer postings

@@ -189,7 +189,7 @@ def _work(ix: FileIndex, jobs: multiprocessing.Queue, results: multiprocessing.Q
                 if fields is None:
                     failures += [((batch, place), failure) for failure in failed]
                     continue
-                writer = writer or segment_writer(ix, limitmb=2 * SEGMENT_MB)
+                writer = writer or segment_writer(ix)
                 writer.add_document(**fields)
                 if held_bytes(writer) >= SEGMENT_MB * 2**20:
                     segments.append(_finish_counted(writer, postings, number))

@@ -10,16 +10,17 @@ values summed up in C, where Whoosh's matchers cost about 3 µs a posting in Pyt
 decoded without Whoosh's Python loop; a field's length bytes read in one slice of a segment's column.
 
 Writing (search.index.parallel): a segment written by a worker process from postings held in memory
-(Whoosh's MpWriter does not bound its segments), its postings written in the W3 codec's own bytes a
-term at a time rather than a posting at a time, the count of what it holds and has written, and the
-commit of such segments together with the run's own writer in one table of contents."""
+(Whoosh's MpWriter does not bound its segments), held by term rather than in one list to sort, its
+postings written in the W3 codec's own bytes a term at a time rather than a posting at a time, the
+count of what it holds and has written, and the commit of such segments together with the run's
+own writer in one table of contents."""
 
 from __future__ import annotations
 
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import accumulate, groupby
 from operator import itemgetter, sub
@@ -47,6 +48,8 @@ Scores = dict[int, float]
 Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not yet decoded
 COUNT_EVERY = 2**16  # postings written between two counts
 _DOCNUM, _WEIGHT, _VALUE = itemgetter(2), itemgetter(3), itemgetter(4)  # of a posting in Whoosh's pool
+# Whoosh's estimate of a posting's size in memory (PostingPool.add), but for its strings' lengths
+_POSTING_BYTES = 150
 
 
 def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
@@ -159,51 +162,98 @@ def listed_segments(ix: FileIndex) -> list[Segment]:
     return ix._segments()
 
 
-def segment_writer(ix: FileIndex, limitmb: int) -> SegmentWriter:
+class TermPool:
+    """The postings of a worker's segment as its SegmentWriter adds them (field, term, docnum,
+    weight, value), held by field and term. Documents are added in docnum order, so each term's
+    postings are in order already and only the terms are sorted to write them, where Whoosh's
+    PostingPool sorts every posting (a tenth of a worker's time on short bulletins). Held in memory
+    only: the worker bounds the segment by `size`, Whoosh's estimate of the bytes they take."""
+
+    def __init__(self) -> None:
+        # {field: {term: its one posting, or a list of its postings}}: most terms of a segment have
+        # one, and a list for each would take a tenth more memory
+        self.fields: dict[str, dict[bytes, tuple | list[tuple]]] = {}
+        self.count = 0
+        self.size = 0
+
+    def add(self, posting: tuple) -> None:
+        field, btext, _, _, value = posting
+        terms = self.fields.get(field)
+        if terms is None:
+            terms = self.fields[field] = {}
+        held = terms.get(btext)
+        if held is None:
+            terms[btext] = posting
+        elif type(held) is tuple:
+            terms[btext] = [held, posting]
+        else:
+            held.append(posting)
+        self.count += 1
+        self.size += _POSTING_BYTES + len(field) + 2 * len(btext) + len(value or b"")
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, list[tuple] | tuple[tuple]]]:
+        """Each term's postings, the terms in order: (field, term, postings). Only write_postings
+        reads them (a segment_writer's segment is written by finish_segment)."""
+        for field in sorted(self.fields):
+            terms = self.fields[field]
+            for btext in sorted(terms):
+                held = terms[btext]
+                yield field, btext, (held,) if type(held) is tuple else held
+
+    def cleanup(self) -> None:
+        self.fields = {}
+
+
+def segment_writer(ix: FileIndex) -> SegmentWriter:
     """A writer of one new segment of `ix`, for a worker of a run that holds the indexing lock (it
-    takes no write lock of its own: the run takes Whoosh's to commit) and writes plain files."""
-    return SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False)
+    takes no write lock of its own: the run takes Whoosh's to commit) and writes plain files, its
+    postings held in a TermPool."""
+    writer = SegmentWriter(ix, _lk=False, compound=False)
+    writer.pool = TermPool()
+    return writer
 
 
 def held_postings(writer: SegmentWriter) -> int:
     """How many postings `writer` holds in memory, not yet written."""
-    return len(writer.pool.current)
+    return writer.pool.count
 
 
 def held_bytes(writer: SegmentWriter) -> int:
     """About how many bytes the postings `writer` holds in memory take (Whoosh's estimate)."""
-    return writer.pool.currentsize
+    return writer.pool.size
 
 
 def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Segment:
-    """Write the segment of `writer` (its postings are in memory: a worker's segment never spills
-    to disk), its postings by `write_postings`, telling `written` how many more postings it has
-    written, every COUNT_EVERY."""
+    """Write the segment of a segment_writer, its postings by `write_postings`, telling `written`
+    how many more postings it has written, every COUNT_EVERY."""
     fields = writer.fieldwriter
     if type(fields) is not W3FieldWriter or fields._codec._inlinelimit > 1:  # the W3 codec inlines none
         raise TypeError(f"postings written in an unknown form: {type(fields).__name__}")
+    if type(writer.pool) is not TermPool:
+        raise TypeError(f"postings held in an unknown form: {type(writer.pool).__name__}")
     fields.add_postings = partial(write_postings, fields, written)
     return writer._finalize_segment()
 
 
 def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema: Schema, lengths: Any,
-                   items: Iterable[tuple]) -> None:
-    """The same bytes as `fields.add_postings(schema, lengths, items)` (tests/test_whoosh_internals.py
-    compares them): the sorted postings (field, term, docnum, weight, value) as each term's blocks
-    in the postings file and its row in the terms table, for a W3 codec that inlines no postings;
-    telling `written` how many more it has written, every COUNT_EVERY.
+                   terms: Iterable[tuple[str, bytes, list[tuple]]]) -> None:
+    """The same bytes as Whoosh's `fields.add_postings(schema, lengths, postings)` writes for the
+    same postings sorted (tests/test_whoosh_internals.py compares them): each term's postings
+    (field, term, docnum, weight, value), given in order by a TermPool, as the term's blocks in the
+    postings file and its row in the terms table, for a W3 codec that inlines no postings; telling
+    `written` how many more it has written, every COUNT_EVERY.
     Faster: a term's blocks are made from lists at once (and a term of one posting, the commonest
     kind, without them), where Whoosh makes them a posting at a time through four layers of calls,
     and each document's length is read once."""
     postfile, add_row, fieldmap = fields._postfile, fields._tindex.add, fields._fieldmap
     limit, compression = fields._codec._blocklimit, fields._codec._compression
     offset, unsaid = postfile.tell(), 0
-    for field, field_postings in groupby(items, itemgetter(0)):
+    for field, field_terms in groupby(terms, itemgetter(0)):
         prefix = pack_ushort(fieldmap.setdefault(field, len(fieldmap)))
         value_size = schema[field].format.fixed_value_size()
         length = _document_lengths(lengths, field)
-        for btext, term_postings in groupby(field_postings, itemgetter(1)):
-            postings = [posting for posting in term_postings if posting[2] != -1]  # -1: a word for spelling only
+        for _, btext, held in field_terms:
+            postings = [posting for posting in held if posting[2] != -1]  # -1: a word for spelling only
             if len(postings) == 1:
                 data, row = _lone_posting(postings[0], value_size, length, compression)
             elif postings:
