@@ -59,6 +59,16 @@ def test_seed_corpus_is_indexed_with_its_display_fields(seed_index: Path) -> Non
     assert "content_hash" not in first  # a column, read by stored_hashes
 
 
+def test_dates_and_years_are_columns_and_stored_values_without_terms(seed_index: Path) -> None:
+    with open_index(seed_index).reader() as reader:
+        assert {"date", "year"}.isdisjoint(reader.indexed_field_names()) and "body" in reader.indexed_field_names()
+        ids = list(reader.column_reader("id"))
+        dates = dict(zip(ids, reader.column_reader("date", translate=True)))
+        years = dict(zip(ids, reader.column_reader("year", translate=True)))
+    assert dates["000_d69fc6f4f0811f96"] == datetime(2020, 11, 1) and years["000_d69fc6f4f0811f96"] == 2020
+    assert {day.year for day in dates.values()} == set(years.values()) == {2020, 2024}
+
+
 def test_stored_hashes_are_the_bulletins_content_hashes_with_their_files(seed_index: Path) -> None:
     corpus = CorpusReader(SEEDS)
     expected = {bulletin.id: indexed_hash(bulletin, corpus.file) for bulletin in corpus}
