@@ -151,6 +151,13 @@ def test_postings_of_a_codec_that_inlines_them_are_refused_not_miswritten(tmp_pa
         finish_segment(writer, lambda count: None)
 
 
+def test_postings_held_in_whooshs_own_pool_are_refused_not_miswritten(tmp_path):
+    writer = SegmentWriter(create_index(tmp_path / "index"), _lk=False, compound=False)  # not a segment_writer
+    writer.add_document(**with_terms(to_document(next(iter(CorpusReader(copy_seeds(tmp_path / "corpus")))))))
+    with pytest.raises(TypeError, match="postings held in an unknown form: PostingPool"):
+        finish_segment(writer, lambda count: None)
+
+
 def test_committing_no_segment_and_no_change_leaves_an_empty_index_searchable(tmp_path):
     ix = create_index(tmp_path / "index")
     commit_with(ix.writer(), [])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, groupby
 from operator import itemgetter, sub
@@ -191,7 +191,7 @@ class TermPool:
         self.count += 1
         self.size += _POSTING_BYTES + len(field) + 2 * len(btext) + len(value or b"")
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, list[tuple] | tuple[tuple]]]:
+    def iter_postings(self) -> Iterator[tuple[str, bytes, Sequence[tuple]]]:
         """Each term's postings, the terms in order: (field, term, postings). Only write_postings
         reads them (a segment_writer's segment is written by finish_segment)."""
         for field in sorted(self.fields):
@@ -236,7 +236,7 @@ def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Seg
 
 
 def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema: Schema, lengths: Any,
-                   terms: Iterable[tuple[str, bytes, list[tuple]]]) -> None:
+                   terms: Iterable[tuple[str, bytes, Sequence[tuple]]]) -> None:
     """The same bytes as Whoosh's `fields.add_postings(schema, lengths, postings)` writes for the
     same postings sorted (tests/test_whoosh_internals.py compares them): each term's postings
     (field, term, docnum, weight, value), given in order by a TermPool, as the term's blocks in the
