@@ -10,8 +10,9 @@ run removes what it left behind. Worker processes analyse the text; this process
 The workers are a concurrent.futures process pool, not multiprocessing.Pool: a run that fails
 while analyses are in flight (a full disk) must stop, and Pool.terminate() can hang for ever when it
 kills a worker that is sending a result (CPython issues 73945 and 96995; it hung a test run). This
-pool is stopped by cancelling what has not started and waiting for the few analyses that have; a
-worker that dies breaks the pool with an error instead of leaving its work waited for."""
+pool is stopped by cancelling what has not started and waiting for the few analyses that have. A
+worker that dies between results breaks the pool with an error; one killed while it sends a result
+can still stall the run (the pool waits for the rest of the message), as with any shared-queue pool."""
 
 from __future__ import annotations
 
