@@ -26,7 +26,12 @@ class Weights:
     by their lemmas weighs (search.searcher.expansion: at most that many query words), what
     belonging to the case a diary number names adds (more than any text can score: the case's
     bulletins come first), and BM25's parameters (a high k1: in long decisions the topic's words
-    recur, and that counts)."""
+    recur, and that counts).
+
+    Each field's BM25 saturates on its own and the ways add up (Whoosh's BM25F), so a word found in
+    several fields scores more. Saturating a word once, over its fields' length-normalised counts
+    added up (BM25F as Robertson et al. 2004 define it), ranked worse on the dev set at every k1 from
+    1.2 to 40 and title weight from 0.5 to 10 (nDCG@10 0.544 to 0.571 against 0.577)."""
 
     title: float = 0.5
     exact: float = 0.5
