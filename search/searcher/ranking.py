@@ -62,7 +62,9 @@ def any_word(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query:
 
 def proximity(parsed: ParsedQuery, weights: Weights = WEIGHTS) -> q.Query | None:
     """The bonus for each two query words next to each other in the body, in query order; None
-    for a query without two neighbouring plain words."""
+    for a query without two neighbouring plain words. (Within a window of 3, 5 or 10 words, in
+    order or not, ranked no better: nDCG@10 0.001 to 0.006 lower on the dev set, and no known item
+    higher.)"""
     words = [group[0].words[0] for group in parsed.required
              if len(group) == 1 and not group[0].prefix and not group[0].is_phrase and not group[0].title_only]
     pairs = [_Near(_span("body", first, 1.0), _span("body", second, 1.0)) for first, second in zip(words, words[1:])]
