@@ -6,6 +6,9 @@ deletions, and on an empty one."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import length_to_byte
@@ -117,6 +120,27 @@ def test_a_segment_written_and_committed_as_the_workers_do_holds_what_the_public
     postings, stored = everything(tmp_path / "workers")
     assert (postings, stored) == everything(tmp_path / "public")
     assert sum(written) == count == sum(len(docs) for docs in postings.values())
+
+
+def test_a_pools_size_is_about_the_memory_its_postings_take(tmp_path):
+    """Workers close a segment when its pool's size reaches a bound: it must count what the postings
+    really take, or the bound would let the memory run over (or close segments too soon)."""
+    corpus = copy_seeds(tmp_path / "corpus")
+    generate_bulletins(corpus / "more.jsonl", 80)
+    documents = [with_terms(to_document(bulletin, bulletin.source)) for bulletin in CorpusReader(corpus)]
+    writer = segment_writer(create_index(tmp_path / "index"))
+    writer.add_document(**documents[0])  # what the writer makes once, for its first document
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, size = tracemalloc.get_traced_memory()[0], held_bytes(writer)
+        for fields in documents[1:]:
+            writer.add_document(**fields)
+        taken = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held_postings(writer) > 5000
+    assert 0.8 < (held_bytes(writer) - size) / taken < 1.5
 
 
 def segment_files(index_dir) -> dict[str, bytes]:

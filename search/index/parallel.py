@@ -3,7 +3,9 @@ write it into segments of their own, which the run's writer then commits with it
 
 A worker closes its segment when the segment's postings reach SEGMENT_MB instead of letting Whoosh
 spill them to disk and merge the runs again (that took 40 % more time on 1,000 bulletins of kko.jsonl);
-so memory stays bounded and the postings are sorted once. Whoosh's own MpWriter does not bound its
+so memory stays bounded and the postings are sorted once. The postings are held compactly (a
+TermPool: a term's postings in arrays, not a tuple each), so a segment holds about twice as many in the
+same memory, and a search has fewer segments to look each term up in. Whoosh's own MpWriter does not bound its
 segments, so this module drives the same segment-level internals of the pinned whoosh3 release,
 through search.index.whoosh_internals.
 Documents go to the workers in batches bounded in count and in text, so that long bulletins queued
@@ -34,7 +36,7 @@ from search.index.documents import text_size, with_terms
 from search.index.whoosh_internals import finish_segment, held_bytes, held_postings, segment_writer
 from search.processes import die_with_parent
 
-SEGMENT_MB = 160  # Whoosh's estimate of a segment's postings in memory; resident size is ~1.5×
+SEGMENT_MB = 200  # about the bytes a segment's postings take in memory (TermPool.size)
 BATCH = 16  # documents handed to a worker at once, at most: small, so that the workers end together
 BATCH_CHARS = 2**22  # and at most about this much text
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import accumulate, groupby
 from operator import itemgetter, sub
@@ -47,9 +47,9 @@ from whoosh.writing import SegmentWriter
 Scores = dict[int, float]
 Values = dict[int, bytes]  # {docnum: the posting's value}: its positions, not yet decoded
 COUNT_EVERY = 2**16  # postings written between two counts
-_DOCNUM, _WEIGHT, _VALUE = itemgetter(2), itemgetter(3), itemgetter(4)  # of a posting in Whoosh's pool
-# Whoosh's estimate of a posting's size in memory (PostingPool.add), but for its strings' lengths
-_POSTING_BYTES = 150
+# About the bytes a TermPool takes in memory, but for its strings' lengths: for a term's lone posting
+# (a tuple, its numbers and its place in the terms' dict), for a term's Postings, and for each posting in them
+_LONE_BYTES, _TERM_BYTES, _POSTING_BYTES = 250, 400, 18
 
 
 def read_postings(reader: IndexReader, field: str, text: str, values: Values | None = None) -> Scores:
@@ -167,41 +167,70 @@ class TermPool:
     weight, value), held by field and term. Documents are added in docnum order, so each term's
     postings are in order already and only the terms are sorted to write them, where Whoosh's
     PostingPool sorts every posting (a tenth of a worker's time on short bulletins). Held in memory
-    only: the worker bounds the segment by `size`, Whoosh's estimate of the bytes they take."""
+    only: the worker bounds the segment by `size`, about the bytes they take."""
 
     def __init__(self) -> None:
-        # {field: {term: its one posting, or a list of its postings}}: most terms of a segment have
-        # one, and a list for each would take a tenth more memory
-        self.fields: dict[str, dict[bytes, tuple | list[tuple]]] = {}
+        # {field: {term: its one posting as given, or its Postings}}: most terms of a segment have one
+        self.fields: dict[str, dict[bytes, tuple | Postings]] = {}
         self.count = 0
         self.size = 0
 
     def add(self, posting: tuple) -> None:
-        field, btext, _, _, value = posting
+        field, btext, docnum, weight, value = posting
         terms = self.fields.get(field)
         if terms is None:
             terms = self.fields[field] = {}
         held = terms.get(btext)
         if held is None:
             terms[btext] = posting
-        elif type(held) is tuple:
-            terms[btext] = [held, posting]
+            self.size += _LONE_BYTES + len(btext) + len(value or b"")
         else:
-            held.append(posting)
+            if type(held) is tuple:
+                held = terms[btext] = Postings(held)
+                self.size += _TERM_BYTES
+            held.docnums.append(docnum)
+            held.weights.append(weight)
+            if value:
+                held.values += value
+            held.ends.append(len(held.values))
+            self.size += _POSTING_BYTES + len(value or b"")
         self.count += 1
-        self.size += _POSTING_BYTES + len(field) + 2 * len(btext) + len(value or b"")
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, Sequence[tuple]]]:
-        """Each term's postings, the terms in order: (field, term, postings). Only write_postings
-        reads them (a segment_writer's segment is written by finish_segment)."""
+    def iter_postings(self) -> Iterator[tuple[str, bytes, tuple | Postings]]:
+        """Each term's postings, the terms in order: (field, term, its one posting or its Postings).
+        Only write_postings reads them (a segment_writer's segment is written by finish_segment)."""
         for field in sorted(self.fields):
             terms = self.fields[field]
             for btext in sorted(terms):
-                held = terms[btext]
-                yield field, btext, (held,) if type(held) is tuple else held
+                yield field, btext, terms[btext]
 
     def cleanup(self) -> None:
         self.fields = {}
+
+
+class Postings:
+    """The postings of a term that has more than one, in arrays rather than a tuple each (a fifth
+    of the memory): their docnums, their weights, and their values end to end with where each ends."""
+
+    __slots__ = ("docnums", "weights", "values", "ends")
+
+    def __init__(self, first: tuple) -> None:
+        _, _, docnum, weight, value = first
+        self.docnums = array("i", (docnum,))
+        self.weights = array("d", (weight,))
+        self.values = bytearray(value or b"")
+        self.ends = array("I", (len(self.values),))
+
+    def lists(self) -> tuple[list[int], list[float], list[bytes]]:
+        """The docnums, weights and values, as lists, without those of docnum -1 (a word kept for
+        spelling only)."""
+        ids, given, values = self.docnums.tolist(), self.weights.tolist(), self.values
+        ends = self.ends.tolist()
+        found = [bytes(values[start:end]) for start, end in zip([0, *ends], ends)]
+        if -1 in self.docnums:
+            kept = [i for i, docnum in enumerate(ids) if docnum != -1]
+            return [ids[i] for i in kept], [given[i] for i in kept], [found[i] for i in kept]
+        return ids, given, found
 
 
 def segment_writer(ix: FileIndex) -> SegmentWriter:
@@ -236,11 +265,11 @@ def finish_segment(writer: SegmentWriter, written: Callable[[int], None]) -> Seg
 
 
 def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema: Schema, lengths: Any,
-                   terms: Iterable[tuple[str, bytes, Sequence[tuple]]]) -> None:
+                   terms: Iterable[tuple[str, bytes, tuple | Postings]]) -> None:
     """The same bytes as Whoosh's `fields.add_postings(schema, lengths, postings)` writes for the
-    same postings sorted (tests/test_whoosh_internals.py compares them): each term's postings
-    (field, term, docnum, weight, value), given in order by a TermPool, as the term's blocks in the
-    postings file and its row in the terms table, for a W3 codec that inlines no postings; telling
+    same postings sorted (tests/test_whoosh_internals.py compares them): each term's postings, as a
+    TermPool gives them in order (a lone posting, or Postings), as the term's blocks in the postings
+    file and its row in the terms table, for a W3 codec that inlines no postings; telling
     `written` how many more it has written, every COUNT_EVERY.
     Faster: a term's blocks are made from lists at once (and a term of one posting, the commonest
     kind, without them), where Whoosh makes them a posting at a time through four layers of calls,
@@ -253,21 +282,25 @@ def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema
         value_size = schema[field].format.fixed_value_size()
         length = _document_lengths(lengths, field)
         for _, btext, held in field_terms:
-            postings = [posting for posting in held if posting[2] != -1]  # -1: a word for spelling only
-            if len(postings) == 1:
-                data, row = _lone_posting(postings[0], value_size, length, compression)
-            elif postings:
-                blocks = [_block(postings[start:start + limit], value_size, length, compression,
-                                 start + limit >= len(postings))
-                          for start in range(0, len(postings), limit)]
+            if type(held) is tuple:
+                _, _, docnum, weight, value = held
+                ids, given, values = ([], [], []) if docnum == -1 else ([docnum], [weight], [value])
+            else:
+                ids, given, values = held.lists()
+            if len(ids) == 1:
+                data, row = _lone_posting(ids[0], given[0], values[0], value_size, length, compression)
+            elif ids:
+                blocks = [_block(ids[start:start + limit], given[start:start + limit], values[start:start + limit],
+                                 value_size, length, compression, start + limit >= len(ids))
+                          for start in range(0, len(ids), limit)]
                 data = WHOOSH3_HEADER_MAGIC + b"".join(block for block, _ in blocks)
-                row = _term_info([stats for _, stats in blocks], postings[0][2], postings[-1][2])
+                row = _term_info([stats for _, stats in blocks], ids[0], ids[-1])
             else:
                 continue
             postfile.write(data)
             add_row(prefix + btext, row + pack_long(offset) + pack_int(len(data)))
             offset += len(data)
-            unsaid += len(postings)
+            unsaid += len(ids)
             if unsaid >= COUNT_EVERY:
                 written(unsaid)
                 unsaid = 0
@@ -284,13 +317,11 @@ def _document_lengths(lengths: Any, field: str) -> list[int | None]:
     return [length(docnum) for docnum in range(lengths.doc_count_all())]
 
 
-def _block(postings: list[tuple], value_size: int | None, lengths: list[int | None], compression: int,
-           last: bool) -> tuple[bytes, tuple]:
-    """One block of a term's postings as W3PostingsWriter._write_block writes it, and its statistics
-    (summed weight, postings, shortest and longest document, highest weight) as W3TermInfo.add_block
-    adds them up."""
-    ids = list(map(_DOCNUM, postings))
-    given = list(map(_WEIGHT, postings))
+def _block(ids: list[int], given: list[float], values: list[bytes | None], value_size: int | None,
+           lengths: list[int | None], compression: int, last: bool) -> tuple[bytes, tuple]:
+    """One block of a term's postings (their docnums, weights and values) as
+    W3PostingsWriter._write_block writes it, and its statistics (summed weight, postings, shortest
+    and longest document, highest weight) as W3TermInfo.add_block adds them up."""
     weights = array("f", given)
     found = list(filter(None, map(lengths.__getitem__, ids))) if lengths else []
     shortest, longest = (min(found), max(found)) if found else (None, 0)
@@ -303,31 +334,30 @@ def _block(postings: list[tuple], value_size: int | None, lengths: list[int | No
     else:
         mini_weights = tuple(weights)
     gaps = tuple(map(sub, ids, [0, *ids]))
-    data, level = _compressed(dumps((gaps, mini_weights, _mini_values(postings, value_size)), 2), compression)
+    data, level = _compressed(dumps((gaps, mini_weights, _mini_values(values, value_size)), 2), compression)
     info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
     size = len(info) + len(data)
     return pack_int(-size if last else size) + info + data, (sum(weights), len(ids), shortest, longest, heaviest)
 
 
-def _lone_posting(posting: tuple, value_size: int | None, lengths: list[int | None],
-                  compression: int) -> tuple[bytes, bytes]:
+def _lone_posting(docnum: int, given: float, value: bytes | None, value_size: int | None,
+                  lengths: list[int | None], compression: int) -> tuple[bytes, bytes]:
     """A term of one posting: its one block, header and all, and its row in the terms table but for
     its extent, as `_block` and `_term_info` make them, but without their lists."""
-    _, _, docnum, given, _ = posting
     weight = array("f", (given,))[0]
     length = lengths[docnum] if lengths else None
     byte = length_to_byte(length) if length else 0
     heaviest = given if given > 0 else 0
-    data, level = _compressed(dumps(((docnum,), None if weight == 1.0 else weight, _mini_values((posting,), value_size)), 2),
+    data, level = _compressed(dumps(((docnum,), None if weight == 1.0 else weight, _mini_values((value,), value_size)), 2),
                               compression)
     info = dumps((1, docnum, heaviest, level, byte, byte), 2)
     block = WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data
     return block, W3TermInfo._struct.pack(False, weight, 1, byte, byte, heaviest, docnum, docnum)
 
 
-def _mini_values(postings: Iterable[tuple], value_size: int | None) -> Any:
+def _mini_values(values: Iterable[bytes | None], value_size: int | None) -> Any:
     """The postings' values as a block holds them (W3PostingsWriter._mini_values)."""
-    values = list(filter(None, map(_VALUE, postings)))
+    values = list(filter(None, values))
     if value_size is None or value_size < 0:
         return tuple(values)
     return None if value_size == 0 else b"".join(values)
