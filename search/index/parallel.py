@@ -4,10 +4,10 @@ write it into segments of their own, which the run's writer then commits with it
 A worker closes its segment when the segment's postings reach SEGMENT_MB instead of letting Whoosh
 spill them to disk and merge the runs again (that took 40 % more time on 1,000 bulletins of kko.jsonl);
 so memory stays bounded and the postings are sorted once. The postings are held compactly (a
-TermPool: a term's postings in arrays, not a tuple each), so a segment holds about twice as many in the
-same memory, and a search has fewer segments to look each term up in. Whoosh's own MpWriter does not bound its
-segments, so this module drives the same segment-level internals of the pinned whoosh3 release,
-through search.index.whoosh_internals.
+TermPool: a term's postings in arrays, not a tuple each), so a segment holds about twice as many in
+the same memory, and a search has fewer segments to look each term up in. Whoosh's own MpWriter does
+not bound its segments, so this module drives the same segment-level internals of the pinned whoosh3
+release, through search.index.whoosh_internals.
 Documents go to the workers in batches bounded in count and in text, so that long bulletins queued
 for analysis cannot fill the memory either.
 
