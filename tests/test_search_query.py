@@ -133,6 +133,8 @@ def test_parse_day_gives_the_first_or_last_day():
     ("*", "a prefix search needs at least 2 letters"),
     ("k*", "a prefix search needs at least 2 letters"),
     ("kokeilu OR -korona", "OR cannot join an excluded word"),
+    ("kokeilu NOT korona OR hanke", "OR cannot join an excluded word"),
+    ('NOT"0"OR 0', "OR cannot join an excluded word"),  # nothing before NOT: no group for OR to join
     ("ja tai että", "nothing to search for"),
     ("   ", "empty query"),
     ("", "empty query"),
