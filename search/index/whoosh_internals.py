@@ -222,15 +222,10 @@ class Postings:
         self.ends = array("I", (len(self.values),))
 
     def lists(self) -> tuple[list[int], list[float], list[bytes]]:
-        """The docnums, weights and values, as lists, without those of docnum -1 (a word kept for
-        spelling only)."""
-        ids, given, values = self.docnums.tolist(), self.weights.tolist(), self.values
+        """The docnums, weights and values, as lists."""
         ends = self.ends.tolist()
-        found = [bytes(values[start:end]) for start, end in zip([0, *ends], ends)]
-        if -1 in self.docnums:
-            kept = [i for i, docnum in enumerate(ids) if docnum != -1]
-            return [ids[i] for i in kept], [given[i] for i in kept], [found[i] for i in kept]
-        return ids, given, found
+        return (self.docnums.tolist(), self.weights.tolist(),
+                [bytes(self.values[start:end]) for start, end in zip([0, *ends], ends)])
 
 
 def segment_writer(ix: FileIndex) -> SegmentWriter:
@@ -282,11 +277,10 @@ def write_postings(fields: W3FieldWriter, written: Callable[[int], None], schema
         value_size = schema[field].format.fixed_value_size()
         length = _document_lengths(lengths, field)
         for _, btext, held in field_terms:
-            if type(held) is tuple:
-                _, _, docnum, weight, value = held
-                ids, given, values = ([], [], []) if docnum == -1 else ([docnum], [weight], [value])
-            else:
-                ids, given, values = held.lists()
+            ids, given, values = ([held[2]], [held[3]], [held[4]]) if type(held) is tuple else held.lists()
+            if -1 in ids:  # a word for spelling only
+                kept = [i for i, docnum in enumerate(ids) if docnum != -1]
+                ids, given, values = [ids[i] for i in kept], [given[i] for i in kept], [values[i] for i in kept]
             if len(ids) == 1:
                 data, row = _lone_posting(ids[0], given[0], values[0], value_size, length, compression)
             elif ids:

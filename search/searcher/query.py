@@ -305,8 +305,8 @@ def _combine(items: list[_Item], text: str) -> ParsedQuery:
         if item in ("OR", "AND"):
             if not _is_term(before) or not _is_term(after):
                 raise QueryError(f"{item} needs a word on both sides, e.g. kokeilu {item} hanke", "operator_alone", operator=item)
-            excluded_before = _is_excluded(before) or (i > 1 and items[i - 2] == "NOT")  # `NOT korona OR …`
-            if item == "OR" and (excluded_before or _is_excluded(after)):
+            # an excluded word on either side: `-korona`, or `NOT korona` before
+            if item == "OR" and (_is_excluded(before) or (i > 1 and items[i - 2] == "NOT") or _is_excluded(after)):
                 raise QueryError("OR cannot join an excluded word: write it on its own, e.g. kokeilu OR hanke NOT korona",
                                  "or_excluded")
             joined = item == "OR" and isinstance(before, tuple)
