@@ -448,7 +448,8 @@ class _QueryCommand(click.Command):
     """A command whose arguments are the words of a query, as typed or pasted. A word that begins
     with a hyphen (`-korona`, or `-kuntayhtymän` after a word) is a query word even where its
     letters would name short options (`-h` is help, `-hanke` a word); one that begins with two
-    must be an option of the command (`--limt` is a usage error, not a word). After `--`, all are words."""
+    must be an option of the command (`--limt` is a usage error, not a word), and so must a hyphen
+    and one letter (`-n 5`, typed as for head, is a usage error). After `--`, all are words."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         named = {name: param for param in self.get_params(ctx) if isinstance(param, click.Option)
@@ -472,6 +473,9 @@ class _QueryCommand(click.Command):
 
                 longs = [known for known in named if known.startswith("--")]
                 raise click.NoSuchOption(name, possibilities=get_close_matches(name, longs), ctx=ctx)
+            elif len(arg) == 2 and arg[0] == "-" and arg[1].isalpha():  # `-n 5`, typed as for head or grep: no word to leave out
+                raise click.NoSuchOption(arg, f"No such option '{arg}': the options are long ones, such as --limit 5."
+                                              f" To leave out the letter {arg[1]}, write NOT {arg[1]}.", ctx=ctx)
             else:
                 words.append(arg)
         return super().parse_args(ctx, [*options, "--", *words])

@@ -84,7 +84,8 @@ def test_a_hyphenated_word_is_a_query_word_whatever_its_letters(search):
 
 
 @pytest.mark.parametrize(("args", "message"), [(["--limt", "3", "kokeilu"], "No such option '--limt'. (Did you mean"),
-                                               (["kokeilu", "--limit"], "Option '--limit' requires an argument.")])
+                                               (["kokeilu", "--limit"], "Option '--limit' requires an argument."),
+                                               (["-n", "3", "kokeilu"], "No such option '-n': the options are long ones")])
 def test_a_mistyped_or_unfinished_option_is_a_usage_error_not_a_word(search, args, message):
     result = search(*args)
     assert result.exit_code == 2 and message in result.output
