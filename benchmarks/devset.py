@@ -49,20 +49,32 @@ def qrels() -> dict[str, set[str]]:
     return relevant
 
 
-def corpus() -> Path:
-    """The corpus folder of the dev set: a link to its one file."""
-    folder = OUT / "kko-corpus"
+def corpus(limit: int | None = None) -> Path:
+    """The corpus folder of the dev set: a link to its one file, or (with `limit`) its first `limit` lines."""
+    folder = OUT / ("kko-corpus" if limit is None else f"kko-corpus-{limit}")
     folder.mkdir(parents=True, exist_ok=True)
-    link = folder / CORPUS.name
-    if not link.exists():
-        link.symlink_to(CORPUS)
+    if not (folder / CORPUS.name).exists():
+        first_lines(CORPUS, limit, folder)
     return folder
 
 
-def our_index() -> Path:
-    """Our index of the dev corpus, brought up to date (a no-op when nothing changed)."""
-    index_dir = OUT / "kko-index"
-    report = update_index(corpus(), index_dir)
+def first_lines(data_file: Path, limit: int | None, folder: Path) -> None:
+    """Put `data_file` in `folder`: a link to it, or a copy of its first `limit` lines."""
+    if limit is None:
+        (folder / data_file.name).symlink_to(data_file)
+        return
+    with data_file.open("rb") as source, (folder / data_file.name).open("wb") as target:
+        for number, line in enumerate(source):
+            if number >= limit:
+                break
+            target.write(line)
+
+
+def our_index(limit: int | None = None) -> Path:
+    """Our index of the dev corpus (or of its first `limit` decisions), brought up to date (a no-op
+    when nothing changed)."""
+    index_dir = OUT / ("kko-index" if limit is None else f"kko-index-{limit}")
+    report = update_index(corpus(limit), index_dir)
     if report.added or report.updated or report.deleted:
         print(f"indexed the dev corpus: {report.bulletins} bulletins in {report.seconds:.0f} s", file=sys.stderr)
     return index_dir
