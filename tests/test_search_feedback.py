@@ -116,3 +116,15 @@ def test_only_the_likeliest_lemmas_have_their_idf_looked_up():
     skipped = lead - set(looked_up)
     assert len(looked_up) == CANDIDATES and min(map(len, looked_up)) >= max(map(len, skipped))
     assert found.keys() <= set(looked_up) and len(found) == EXPANSION_TERMS
+
+
+def test_tied_lemmas_are_picked_alike_whatever_order_the_openings_come_in():
+    # The order of a set of strings changes with the process's hash seed: were ties broken by it, two
+    # server processes (or a search and its next page in two CLI runs) would weigh different lemmas.
+    lead = frozenset(term_lists((SEEDS / "000_d69fc6f4f0811f96.txt").read_text(encoding="utf-8")).lead)
+    longer = lead | frozenset(term_lists((SEEDS / "003_1869dba633d4af7d.txt").read_text(encoding="utf-8")).lead)
+    assert len(lead) > CANDIDATES and len(longer) > len(lead)
+    same = lambda lemma: 1.0  # noqa: E731 - every lemma of both openings ties
+    found = model([lead, longer], same, same)
+    assert found == model([longer, lead], same, same)
+    assert sorted(found) == sorted(lead)[-EXPANSION_TERMS:]  # ties go to the lemma, as sorted

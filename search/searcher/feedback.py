@@ -127,9 +127,11 @@ def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: C
     quicker to know than `idf`, picks the lemmas whose `idf` is worth looking up."""
     votes = Counter(lemma for lead in leads for lemma in lead)
     shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]
-    likely = heapq.nlargest(CANDIDATES, shared, key=lambda item: item[1] * rough_idf(item[0]))
+    # Ties are broken by the lemma, not by the order of a set (which changes with the process's
+    # hash seed): every server process, and every run, picks the same lemmas.
+    likely = heapq.nlargest(CANDIDATES, shared, key=lambda item: (item[1] * rough_idf(item[0]), item[0]))
     weighed = ((lemma, count * idf(lemma)) for lemma, count in likely)
-    return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: item[1]))
+    return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: (item[1], item[0])))
 
 
 def reorder(ranked: Ranked, gain: Callable[[int], float]) -> Ranked:
