@@ -128,7 +128,8 @@ def model(leads: list[frozenset[str]], idf: Callable[[str], float], rough_idf: C
     votes = Counter(lemma for lead in leads for lemma in lead)
     shared = [(lemma, count) for lemma, count in votes.items() if count >= MIN_VOTES]
     # Ties are broken by the lemma, not by the order of a set (which changes with the process's
-    # hash seed): every server process, and every run, picks the same lemmas.
+    # hash seed): a search and its next page in two CLI runs, or a server before and after a
+    # restart, pick the same lemmas.
     likely = heapq.nlargest(CANDIDATES, shared, key=lambda item: (item[1] * rough_idf(item[0]), item[0]))
     weighed = ((lemma, count * idf(lemma)) for lemma, count in likely)
     return dict(heapq.nlargest(EXPANSION_TERMS, weighed, key=lambda item: (item[1], item[0])))
