@@ -13,9 +13,13 @@ over that process and its worker processes together. Ours is built twice: first 
 persistent analysis cache (search.finnish.analysis_cache), as on a new machine, then again with the
 cache that first build filled ("ours warm"), as a rebuild or a corpus that grows finds it. The
 ratio is of wall-clock speed; the CPU-time ratio beside it tells how much other load on the machine
-skewed it. On a shared, noisy machine, `--rounds N` builds every index N times, the builders
-taking turns, and reports the median of each figure. A table of the ratios at every size ends the
-run. Skips with a message when ../shared/data is absent.
+skewed it. For both builds of ours a line tells where the wall time went: start-up and exit (the
+interpreter, imports), reading the corpus (as the workers analyse and add it), finishing (the
+workers' last batches, then their segments written) and committing; the cold build's reading and
+finishing less the warm build's are about what analysing new words costs. On a shared, noisy
+machine, `--rounds N` builds every index N times, the builders taking turns, and reports the median
+of each figure. A table of the ratios at every size ends the run. Skips with a message when
+../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -40,10 +44,42 @@ BUILDERS = ("ours", "snowball")
 XAPIAN_SHARDS = 2  # the shards of the Xapian build (benchmarks/backends.py)
 
 
-def build_ours(corpus_dir: Path, index_dir: Path) -> int:
+def build_ours(corpus_dir: Path, index_dir: Path) -> tuple[int, dict[str, float]]:
+    """Our build, and how long its phases took (Phases)."""
     from search.index.writer import update_index
 
-    return update_index(corpus_dir, index_dir, rebuild=True).bulletins
+    phases = Phases()
+    bulletins = update_index(corpus_dir, index_dir, rebuild=True, progress=phases).bulletins
+    return bulletins, phases.seconds()
+
+
+class Phases:
+    """Notes when a run of update_index (told as its progress is) reads its last bulletin and when its
+    workers have written all they hold: the three phases of a run, from its call to its end, are
+    reading (the workers analysing and adding what is read), finishing (the workers' last batches,
+    then their segments written) and committing."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.read: float | None = None
+        self.written: float | None = None
+
+    def advance(self, bulletins: int) -> None:
+        pass
+
+    def finishing(self) -> None:
+        self.read = time.perf_counter()
+
+    def writing(self, share: float) -> None:
+        if share >= 1:
+            self.written = time.perf_counter()
+
+    def seconds(self) -> dict[str, float]:
+        """Each phase's seconds, up to now (the run's end)."""
+        ended = time.perf_counter()
+        read = self.read or ended
+        written = self.written or read  # a run without workers writes as it commits
+        return {"reading": read - self.started, "finishing": written - read, "committing": ended - written}
 
 
 def build_xapian(corpus_dir: Path, index_dir: Path) -> int:
@@ -74,10 +110,11 @@ def build_snowball(corpus_dir: Path, index_dir: Path) -> int:
 
 
 def run_build(builder: str, corpus_dir: Path, index_dir: Path) -> None:
-    """In the child process: build, then print the bulletin count and CPU seconds (this process,
-    start-up included, and its workers) as JSON."""
-    count = globals()[f"build_{builder}"](corpus_dir, index_dir)
-    print(json.dumps({"bulletins": count, "cpu": cpu_seconds()}))
+    """In the child process: build, then print the bulletin count, the seconds of the build's phases
+    (ours only) and CPU seconds (this process, start-up included, and its workers) as JSON."""
+    built = globals()[f"build_{builder}"](corpus_dir, index_dir)
+    count, phases = built if isinstance(built, tuple) else (built, {})
+    print(json.dumps({"bulletins": count, "cpu": cpu_seconds()} | phases))
 
 
 def cpu_seconds() -> float:
@@ -133,6 +170,8 @@ def measure(builder: str, corpus_dir: Path, index_dir: Path, cache: Path, tree: 
     if process.returncode:
         raise SystemExit(f"{builder} build failed")
     figures = json.loads(output.strip().splitlines()[-1]) | {"seconds": seconds}
+    if "reading" in figures:  # the rest of the wall time: the interpreter's start, imports and exit
+        figures["starting"] = seconds - figures["reading"] - figures["finishing"] - figures["committing"]
     figures["peak_mb"] = peak / 2**20
     figures["size_mb"] = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file()) / 2**20
     figures["stored_mb"] = stored_size(index_dir) / 2**20
@@ -230,6 +269,10 @@ def measure_size(name: str, limit: int | None, before: str | None, rounds: int =
           f"(of CPU time: {snowball['cpu'] / ours['cpu']:.2f}); with a warm analysis cache "
           f"{snowball['seconds'] / warm['seconds']:.2f} (of CPU time: {snowball['cpu'] / warm['cpu']:.2f}); "
           f"load average now {os.getloadavg()[0]:.1f}")
+    for builder in ("ours", "ours warm"):
+        r = results[builder]
+        print(f"{name:10} {builder[:9]:9} where the time goes: start-up and exit {r['starting']:.1f} s, reading "
+              f"{r['reading']:.1f} s, finishing {r['finishing']:.1f} s, committing {r['committing']:.1f} s")
     if before:
         old = results[f"before {before}"]
         print(f"{name:10} ours against {before}: {ours['seconds'] / old['seconds']:.2f}× the time, "
