@@ -389,6 +389,36 @@ def test_api_bad_parameters_are_400_with_a_json_message(client, query, param):
     assert data["status"] == 400 and data["param"] == param and data["message"]
 
 
+@pytest.mark.parametrize(("url", "param"), [
+    ("/api/search?q=kokeiluja&page_size=3", "page_size"),  # the name the result gives the page size
+    ("/api/search?q=kampusinkubaattorit&organisation=Kulttuurilautakunta", "organisation"),
+    ("/api/search?q=kampusinkubaattorit&organ=Kaupunginhallituksen%20elinkeinojaosto&organ=Kulttuurilautakunta",
+     "organ"),
+    ("/api/suggest?q=kaupunginh&limit=3", "limit"),
+    ("/search.atom?q=kokeiluja&sort=relevance", "sort"),  # a feed is newest first
+    ("/search.atom?q=kokeiluja&q=kirjasto", "q"),
+])
+def test_a_parameter_the_api_or_feed_does_not_know_or_is_given_twice_is_400_not_left_out(client, url, param):
+    response = client.get(url)
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert response.get_json()["param"] == param
+
+
+def test_an_unknown_parameter_is_named_with_the_ones_there_are(client):
+    data = api(client, "/api/search?q=kokeiluja&page_size=3&lang=en", 400)
+    assert data["message"] == ("Unknown parameter page_size: the parameters are q, from, to, year, organ, kind, "
+                               "classification, sort, page, size, explain, verbatim, lang.")
+    assert api(client, "/api/suggest?q=kaupunginh&size=3&size=4", 400)["message"] == \
+        "Parametri size on annettu useammin kuin kerran."
+    assert len(api(client, "/api/search?q=kokeiluja&size=1")["hits"]) == 1  # the parameter that is
+
+
+def test_the_page_leaves_out_parameters_it_does_not_know(client):
+    """Links from elsewhere carry their own (utm_source=…); the page shows the filters in force."""
+    assert hit_ids(page(client, "/?q=kokeiluja&utm_source=uutiskirje")) == hit_ids(page(client, "/?q=kokeiluja"))
+    assert hit_ids(page(client, "/?q=kokeiluja&utm_source=uutiskirje"))[0] == SEED_2020
+
+
 def test_api_query_the_search_refuses_is_400(client):
     data = api(client, '/api/search?q=%22kokeiluja&verbatim=true', 400)
     assert data["message"] and "Traceback" not in data["message"]

@@ -9,7 +9,7 @@ from search.web import openapi
 from search.web.backend import searcher, watcher_status
 from search.web.errors import error_response
 from search.web.i18n import language, text
-from search.web.params import completion_request, search_request
+from search.web.params import COMPLETION_PARAMS, SEARCH_PARAMS, check_names, completion_request, search_request
 
 blueprint = Blueprint("api", __name__)
 
@@ -17,6 +17,7 @@ blueprint = Blueprint("api", __name__)
 @blueprint.get("/search")
 def search():
     """The JSON twin of the search page: exactly `bulletins search --json`."""
+    check_names(request.args, SEARCH_PARAMS)
     return jsonify(searcher().search(search_request(request.args)).to_dict())
 
 
@@ -24,6 +25,7 @@ def search():
 def suggest():
     """Completions of `q` as it is typed: the index's own words in base form (or a filter's names),
     most bulletins first. With format=opensearch, the OpenSearch suggestions array a browser reads."""
+    check_names(request.args, COMPLETION_PARAMS)
     text, size, opensearch = completion_request(request.args)
     completions = searcher().complete(text, size)
     if opensearch:

@@ -15,7 +15,7 @@ from werkzeug.http import is_resource_modified
 
 from search.web.backend import searcher
 from search.web.i18n import language
-from search.web.params import FEED_SIZE, search_request
+from search.web.params import FEED_PARAMS, FEED_SIZE, check_names, search_request
 from search.web.urls import absolute_url, permanent_id
 
 blueprint = Blueprint("feed", __name__)
@@ -28,6 +28,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def search_feed():
     """The newest bulletins matching `q` (with the page's filters) as an Atom feed: matches only,
     never related results. 304 when the reader's copy is current."""
+    check_names(request.args, FEED_PARAMS)
     asked = search_request(request.args, page_size=FEED_SIZE, sort="newest", related=False)
     updated = searcher().last_update().replace(microsecond=0)
     etag = _etag(updated)

@@ -145,6 +145,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_sort": "Järjestyksen pitää olla relevance, newest tai oldest.",
         "param_flag": "Parametrin {param} pitää olla true tai false.",
         "param_format": "Muodon pitää olla json tai opensearch.",
+        "param_unknown": "Tuntematon parametri {param}: parametrit ovat {names}.",
+        "param_repeated": "Parametri {param} on annettu useammin kuin kerran.",
         "param_part": "Tiedotteessa on osat 1–{max}.",
         # The query parser's messages (search.searcher.query), by their QueryError key
         "query_unbalanced_quotes": "Lainausmerkit eivät täsmää: fraasi tarvitsee myös loppulainausmerkin \"",
@@ -300,6 +302,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "param_sort": "The order must be relevance, newest or oldest.",
         "param_flag": "Parameter {param} must be true or false.",
         "param_format": "The format must be json or opensearch.",
+        "param_unknown": "Unknown parameter {param}: the parameters are {names}.",
+        "param_repeated": "Parameter {param} is given more than once.",
         "param_part": "The bulletin has parts 1–{max}.",
     },
 }

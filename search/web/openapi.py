@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.searcher.results import CORRECTIONS, HOWS, SORTS
-from search.web.params import COMPLETION_PARAMS, DEFAULT_PAGE_SIZE, FEED_SIZE, SEARCH_PARAMS
+from search.web.params import COMPLETION_PARAMS, DEFAULT_PAGE_SIZE, FEED_PARAMS, FEED_SIZE, SEARCH_PARAMS, Param
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -164,16 +164,17 @@ def _json(schema: str, description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-_BAD = _json("Error", "A parameter cannot be used; `param` names it.")
+_BAD = _json("Error", "A parameter cannot be used, is not one of this path's, or is given more than once; "
+                      "`param` names it.")
 _NO_INDEX = _json("Error", "There is no index yet, or a shard of a sharded index cannot be reached (the message names it).")
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Bulletin id."}
 
 
-def search_parameters(*, exclude: tuple[str, ...] = (), page_size: int = DEFAULT_PAGE_SIZE) -> list[dict]:
-    """The search parameters as OpenAPI parameter objects."""
+def search_parameters(params: tuple[Param, ...] = SEARCH_PARAMS, page_size: int = DEFAULT_PAGE_SIZE) -> list[dict]:
+    """The search parameters `params` as OpenAPI parameter objects."""
     return [{"name": p.name, "in": "query", "required": p.name == "q", "description": p.description,
              "schema": {**p.schema, "default": page_size} if p.name == "size" else p.schema}
-            for p in SEARCH_PARAMS if p.name not in exclude]
+            for p in params]
 
 
 def document() -> dict:
@@ -211,7 +212,7 @@ def document() -> dict:
                                       "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/search.atom": {"get": {
                 "operationId": "feed", "summary": f"The {FEED_SIZE} newest bulletins matching a search (matches only), as Atom",
-                "parameters": search_parameters(exclude=("sort", "explain"), page_size=FEED_SIZE),
+                "parameters": search_parameters(FEED_PARAMS, page_size=FEED_SIZE),
                 "responses": {"200": {"description": "Atom feed, newest first.",
                                       "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
                               "400": _BAD, "503": _NO_INDEX}}},

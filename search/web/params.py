@@ -16,6 +16,7 @@ DEFAULT_PAGE_SIZE = 10
 MAX_NAME_CHARS = 200
 MAX_PAGE = 10_000
 FEED_SIZE = 20
+MAX_SHOWN_CHARS = 40  # of a value or name sent, at most, in an error message
 
 # What `parse_date` reads: ISO dates (a year from 0001, a month 1–12, a day 1–31: whether the day is in
 # the month is for the server to say) and Finnish ones (23.11.2020, 11/2020), a comma for a dot, in ASCII
@@ -83,6 +84,9 @@ COMPLETION_PARAMS: tuple[Param, ...] = (
     LANG,
 )
 
+# The feed's: a search's, but its order is newest first and it explains nothing.
+FEED_PARAMS = tuple(param for param in SEARCH_PARAMS if param.name not in ("sort", "explain"))
+
 # The parameters a search page links carry along (to the bulletin page and back, between pages).
 CARRIED = ("q", "from", "to", "year", "organ", "kind", "classification", "sort", "size", "verbatim", "lang")
 
@@ -93,6 +97,18 @@ class ParamError(QueryError):
     def __init__(self, param: str, key: str, **values: object) -> None:
         super().__init__(f"{param}: {key}", key, param=param, **values)
         self.param = param
+
+
+def check_names(args: MultiDict, params: tuple[Param, ...]) -> None:
+    """ParamError for a parameter that is not one of `params`, or one given more than once. For the
+    API and the feed, whose clients are programs: left out without a word, a misspelt filter
+    (`organisation=…`, `page_size=3`) would give hits that are not what was asked for."""
+    names = [param.name for param in params]
+    for name in args:
+        if name not in names:
+            raise ParamError(name[:MAX_SHOWN_CHARS], "param_unknown", names=", ".join(names))
+        if len(args.getlist(name)) > 1:
+            raise ParamError(name, "param_repeated")
 
 
 def search_request(args: MultiDict, *, page_size: int = DEFAULT_PAGE_SIZE, sort: str | None = None,
@@ -144,7 +160,7 @@ def parse_date(value: str, param: str, *, end: bool) -> date | None:
             raise QueryError(f"not a date: {value!r}")
         return parse_day(value.replace(",", "."), last=end)
     except QueryError:
-        raise ParamError(param, "param_date", value=value[:40]) from None
+        raise ParamError(param, "param_date", value=value[:MAX_SHOWN_CHARS]) from None
 
 
 def parse_name(value: str, param: str) -> str | None:
