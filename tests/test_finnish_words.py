@@ -70,6 +70,18 @@ def test_genitive_first_part_is_found_by_its_base_form():
     assert set(analyze_word("kaupunginhallituksen").parts) >= {"kaupunki", "hallitus"}
 
 
+@pytest.mark.parametrize("word", ["hakemusta", "kuuluvan", "vankilasta", "varsinaisen", "asemassa", "voimassa"])
+def test_a_word_that_is_also_read_as_a_plain_word_is_not_split(word):
+    """Voikko reads these as hake+musta, kuu+lupa, vanki+lapsi, varsi+nainen, ase+massa, voi+massa too."""
+    assert analyze_word(word).parts == ()
+
+
+def test_a_word_read_only_as_compounds_keeps_the_parts_of_every_split():
+    # asunto+kauppa+laki, and asunto+kauppala (a market town's): the law is not lost
+    assert {"asuntokauppa", "laki", "kauppala"} <= set(analyze_word("asuntokauppalain").parts)
+    assert {"valitus", "lupa"} == set(analyze_word("valitusluvan").parts)
+
+
 def test_names_are_not_split_into_parts():
     assert analyze_word("Helsingin").parts == ()
     assert analyze_word("Jyväskylän").parts == ()

@@ -44,6 +44,10 @@ BULLETINS = {
     "neuvottelut": "Kaupunginhallitusneuvotteluissa sovittiin ensi vuoden talousarvion raameista.",
     "yksikko": "Hankepäällikön viran nimikkeen muuttaminen kaupunginkanslian talouden ohjaus -yksikössä.",
     "covid": "Varasairaalan sairaansijojen paikkamäärän vahvistaminen covid-19 -potilaiden hoitoa varten.",
+    "hakemusta": "Hovioikeus hylkäsi hakemusta koskevan valituksen.",
+    "vankilasta": "Tuomittu vapautettiin vankilasta ehdonalaiseen vapauteen.",
+    "kuuluvan": "Asian katsottiin kuuluvan yleisen tuomioistuimen käsiteltäväksi.",
+    "valituslupa": "Korkein oikeus myönsi valitusluvan.",
 }
 
 TITLED = {"id": "pysakointi", "date": "2021-12-15", "title": "Pysäköintijärjestelyt Harmaahaikarankujalla",
@@ -98,6 +102,11 @@ CASES = [
     ("yrityshautomo", SEED_2024, MATCH),
     ("hautomopalvelu", SEED_2024, MATCH),
     ("hautomo", SEED_2024, MATCH),
+    # A plain word that Voikko can also read as a compound of short words is not split
+    ("musta", "hakemusta", NONE),  # hake+musta
+    ("lapsi", "vankilasta", NONE),  # vanki+lapsi
+    ("lupa", "kuuluvan", NONE),  # kuu+lupa
+    ("lupa", "valituslupa", MATCH),  # a compound and nothing else
     # A name is not split
     ("kylä", "jyvaskyla", NONE),
     ("Jyväskylä", "jyvaskyla", MATCH),

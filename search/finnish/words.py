@@ -90,16 +90,27 @@ def _piece_terms(pieces: list[str]) -> list[str]:
             for term in (*analysis.lemmas, *analysis.parts)]
 
 
+def _boundaries(analysis: dict) -> int:
+    """How many parts a Voikko reading joins (1 for a word that is no compound)."""
+    return analysis.get("STRUCTURE", "").count("=")
+
+
 def _known(word: str, analyses: list[dict]) -> WordAnalysis:
     lemmas: list[str] = []
     parts: list[str] = []
     is_name = any(analysis.get("CLASS") in _NAME_CLASSES for analysis in analyses)
+    # Compound elimination (as in Karlsson's constraint grammar for Finnish): a word that has a
+    # reading as a plain word is not split. Voikko also reads many plain inflected words as compounds
+    # of short words (hakemusta as hake+musta, kuuluvan as kuu+lupa, vankilasta as vanki+lapsi), and
+    # their parts would make `musta`, `lupa` and `lapsi` match them. Of a word read only as compounds,
+    # every split counts: asuntokauppalain is asunto+kauppa+laki as well as asunto+kauppala.
+    plain = min(map(_boundaries, analyses)) <= 1
     for analysis in analyses:
         lemmas.append(_lemma(analysis["BASEFORM"]))
         wordbases = analysis.get("WORDBASES", "")
         if "PARTICIPLE" in analysis:
             lemmas.append(participle_verb(wordbases) or "")
-        if not is_name and analysis.get("STRUCTURE", "").count("=") > 1:
+        if not is_name and not plain and _boundaries(analysis) > 1:
             compound = compound_parts(wordbases)
             parts.extend(runs(compound))
             # lastenklinikka is also lapsiklinikka: the compound with every part in its base form

@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, FieldType
 from search.finnish import exact_analyzer, lemma_analyzer, parts_analyzer
 
 # Bump when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # The fields a search filters and facets by, each one name per bulletin (or none).
 FILTER_FIELDS = ("organ", "kind", "classification")

@@ -26,7 +26,7 @@ from search.errors import IndexMissingError, ShardUnavailableError
 from search.xapian import LAYOUT_FILE
 
 # Bump when the terms, values or stored data change: an index of another version is rebuilt.
-VERSION = 4
+VERSION = 5
 
 # The term prefixes, one capital letter each (the terms are lowercase): text fields, then filters.
 PREFIXES = {"body": "B", "title": "T", "exact": "X", "parts": "P", "id": "Q", "file": "F", "organ": "O",
