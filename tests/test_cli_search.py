@@ -199,12 +199,13 @@ def test_a_search_run_as_its_own_process_prints_all_it_found_and_its_status(inde
 
 
 def test_one_hit_is_one_hit(search):
-    result = search("yrityshautomopalveluja")
+    # The 2020 seed has yritysten but no yrityshautomopalvelu: one of the two words
+    result = search("yrityshautomopalveluja", "yritysten")
     assert re.fullmatch(r"1 hit, 1 related result, \d+ ms", result.output.rstrip().splitlines()[-1])
 
 
 def test_a_date_order_says_which_order_lists_the_related_results(search):
-    last = search("--sort", "newest", "yrityshautomopalveluja").output.rstrip().splitlines()[-1]
+    last = search("--sort", "newest", "yrityshautomopalveluja", "yritysten").output.rstrip().splitlines()[-1]
     assert re.fullmatch(r"1 hit, related results with --sort relevance, \d+ ms", last)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.finnish import STEM_MARK, analyze_word
+from search.finnish import STEM_MARK, analyze_word, splits
 
 
 def lemmas(word: str) -> set[str]:
@@ -85,6 +85,26 @@ def test_a_word_read_only_as_compounds_keeps_the_parts_of_every_split():
 def test_names_are_not_split_into_parts():
     assert analyze_word("Helsingin").parts == ()
     assert analyze_word("Jyväskylän").parts == ()
+
+
+def test_a_compound_splits_into_its_single_parts_in_order_once_a_reading():
+    """What a bulletin must hold, scattered, to hold a compound query word as its parts."""
+    assert splits("päiväkoti") == ((("päivä",), ("koti",)),)
+    assert (("päivä",), ("kota",)) in splits("päiväkodin")  # kodin is also the genitive of kota
+    assert splits("yrityshautomopalvelujen") == ((("yritys",), ("hautomo",), ("palvelu",)),)
+    assert splits("asuntokauppalain") == ((("asunto",), ("kauppa",), ("laki",)), (("asunto",), ("kauppala",)))
+
+
+def test_pieces_of_a_hyphenated_word_or_a_code_are_a_split_too():
+    assert (("koronavirus",), ("tilanne",)) in splits("koronavirus-tilanteessa")
+    assert splits("2017–2021") == ((("2017",), ("2021",)),)
+    assert splits("KKO:2019:105:ssä")[0][1:] == (("2019",), ("105",))
+
+
+@pytest.mark.parametrize("word", ["hakemusta", "Helsingin", "kokeiluja", "HSL:n", "A-olutta"])
+def test_a_plain_word_a_name_or_one_piece_does_not_split(word):
+    """hakemusta is also hake+musta, but it is read as a plain word; A-olutta has one piece of two letters or more."""
+    assert splits(word) == ()
 
 
 def test_hyphenated_word_yields_its_pieces_as_parts():

@@ -3,7 +3,7 @@
 from search.finnish.analyzers import LEAD_WORDS, exact_analyzer, lemma_analyzer, parts_analyzer, term_lists
 from search.finnish.tokenizer import leading_words, words
 from search.finnish.voikko import check_voikko
-from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, surface
+from search.finnish.words import STEM_MARK, WordAnalysis, analyze_word, splits, surface
 
 __all__ = [
     "LEAD_WORDS",
@@ -15,6 +15,7 @@ __all__ = [
     "leading_words",
     "lemma_analyzer",
     "parts_analyzer",
+    "splits",
     "surface",
     "term_lists",
     "words",

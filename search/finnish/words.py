@@ -95,22 +95,27 @@ def _boundaries(analysis: dict) -> int:
     return analysis.get("STRUCTURE", "").count("=")
 
 
+def _is_split(analyses: list[dict]) -> bool:
+    """Whether a word with these Voikko readings is split into its parts: a name never is, and by
+    compound elimination (as in Karlsson's constraint grammar for Finnish) neither is a word that has
+    a reading as a plain word. Voikko also reads many plain inflected words as compounds of short
+    words (hakemusta as hake+musta, kuuluvan as kuu+lupa, vankilasta as vanki+lapsi), and their parts
+    would make `musta`, `lupa` and `lapsi` match them. Of a word read only as compounds, every split
+    counts: asuntokauppalain is asunto+kauppa+laki as well as asunto+kauppala."""
+    return (not any(analysis.get("CLASS") in _NAME_CLASSES for analysis in analyses)
+            and min(map(_boundaries, analyses)) > 1)
+
+
 def _known(word: str, analyses: list[dict]) -> WordAnalysis:
     lemmas: list[str] = []
     parts: list[str] = []
-    is_name = any(analysis.get("CLASS") in _NAME_CLASSES for analysis in analyses)
-    # Compound elimination (as in Karlsson's constraint grammar for Finnish): a word that has a
-    # reading as a plain word is not split. Voikko also reads many plain inflected words as compounds
-    # of short words (hakemusta as hake+musta, kuuluvan as kuu+lupa, vankilasta as vanki+lapsi), and
-    # their parts would make `musta`, `lupa` and `lapsi` match them. Of a word read only as compounds,
-    # every split counts: asuntokauppalain is asunto+kauppa+laki as well as asunto+kauppala.
-    plain = min(map(_boundaries, analyses)) <= 1
+    split = _is_split(analyses)
     for analysis in analyses:
         lemmas.append(_lemma(analysis["BASEFORM"]))
         wordbases = analysis.get("WORDBASES", "")
         if "PARTICIPLE" in analysis:
             lemmas.append(participle_verb(wordbases) or "")
-        if not is_name and not plain and _boundaries(analysis) > 1:
+        if split:
             compound = compound_parts(wordbases)
             parts.extend(runs(compound))
             # lastenklinikka is also lapsiklinikka: the compound with every part in its base form
@@ -135,10 +140,16 @@ def _colon_word(low: str) -> WordAnalysis:
     """A word with colons: letters after the last colon are a case ending (5G:n, HSL:ää,
     KKO:2019:105:ssä); what the colons join before it is one term (2019:105, 21:1, 16:00), and every
     run of its pieces is a part, as a compound's is, so `2019:105` finds `KKO:2019:105`."""
+    pieces = _colon_pieces(low)
+    return WordAnalysis((":".join(pieces),), _unique(runs(pieces, joiner=":")), False, False, low)
+
+
+def _colon_pieces(low: str) -> list[str]:
+    """What the colons of a word join, without the case ending after the last one."""
     pieces = low.split(":")
     if pieces[-1].isalpha() and len(pieces[-1]) <= _CASE_ENDING:
         pieces.pop()
-    return WordAnalysis((":".join(pieces),), _unique(runs(pieces, joiner=":")), False, False, low)
+    return pieces
 
 
 def _unknown(word: str) -> WordAnalysis:
@@ -161,6 +172,33 @@ def _unknown(word: str) -> WordAnalysis:
     # covid-19-potilaiden holds covid-19: runs of two or more pieces, the last one by its lemma
     pieced = runs([piece.lower() for piece in pieces[:-1]] + [last.lemmas[0].lstrip(STEM_MARK)], shortest=2)
     return WordAnalysis(_unique([_lemma(low), *lemmas]), _unique(_piece_terms(pieces) + pieced), False, False, low)
+
+
+# A compound as its parts in order, each part by its base forms (a hyphenated word's piece can have several).
+Split = tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=10_000)
+def splits(word: str) -> tuple[Split, ...]:
+    """The ways a query word splits into the parts that the index holds it by: each compound reading
+    (its parts in base form), and the pieces of a hyphenated word or of a code with colons. A
+    bulletin that holds every part of one of them, but never the word, holds the word only as its
+    scattered parts (a related result): `päiväkoti` is not found in a bulletin by `päivä` alone."""
+    found: list[Split] = []
+    analyses = handle().analyze(word) if word[0].isalpha() else []
+    if analyses and _is_split(analyses):
+        found += [tuple((part,) for part in compound_parts(analysis.get("WORDBASES", ""))) for analysis in analyses]
+    low = surface(word)
+    pieces = _colon_pieces(low) if not analyses and ":" in low else _pieces(word)
+    if pieces:
+        found.append(tuple(analyze_word(piece).lemmas for piece in pieces))
+    lemmas = set(analyze_word(word).lemmas)
+    kept = []
+    for split in found:  # as the index holds parts: of two letters or more
+        parts = tuple(forms for forms in (tuple(form for form in forms if len(form) > 1) for forms in split) if forms)
+        if len(parts) > 1 and not all(lemmas.issuperset(forms) for forms in parts):
+            kept.append(parts)
+    return _unique(kept)
 
 
 @lru_cache(maxsize=300_000)

@@ -67,9 +67,10 @@ class Evaluator:
                     total[docnum] += weight * scores.get(docnum, 0.0)
         return total
 
-    def _sum(self, query: q.Query, within: set[int], boost: float = 1.0) -> Sum:
-        """The score of `query` on a bulletin (of `within`) it matches, as a weighted sum of tables.
-        (A part of an Or that does not match adds nothing: no table has the bulletin.)"""
+    def _sum(self, query: q.Query, within: set[int], boost: float = 1.0, holds: bool = True) -> Sum:
+        """The score of `query` on a bulletin (of `within`) it matches, as a weighted sum of tables;
+        `holds`: every bulletin of `within` matches `query`. (A part of an Or that does not match
+        adds nothing: no table has the bulletin.)"""
         if isinstance(query, SpanQuery):
             return [(boost, self._phrase(query, within))]  # span queries ignore boosts: their terms carry them
         boost *= query.boost
@@ -80,9 +81,16 @@ class Evaluator:
         if isinstance(query, q.Every):
             return [(boost, dict.fromkeys(self.terms.live, 1.0))]
         if isinstance(query, q.AndNot):
-            return self._sum(query.a, within, boost)
-        if isinstance(query, q.Or | q.And):
-            return [part for sub in query.subqueries for part in self._sum(sub, within, boost)]
+            return self._sum(query.a, within, boost, holds)
+        if isinstance(query, q.Or):
+            return [part for sub in query.subqueries for part in self._sum(sub, within, boost, holds=False)]
+        if isinstance(query, q.And):
+            if holds:
+                return [part for sub in query.subqueries for part in self._sum(sub, within, boost)]
+            # An And inside an Or scores only where it matches, not where one of its parts stands alone
+            held = self.docs(query, within) & within
+            return [(weight, {docnum: scores[docnum] for docnum in held if docnum in scores})
+                    for sub in query.subqueries for weight, scores in self._sum(sub, held, boost)]
         raise TypeError(f"cannot evaluate {type(query).__name__}")
 
     def _term(self, term: q.Term) -> Scores:

@@ -15,7 +15,7 @@ from whoosh import query as q
 from whoosh.query.spans import SpanNear, SpanOr
 from whoosh.reading import IndexReader
 
-from search.finnish import analyze_word, surface
+from search.finnish import analyze_word, splits, surface
 from search.searcher.query import ParsedQuery, Term, Word
 
 
@@ -120,10 +120,15 @@ def _word_query(word: str, title_only: bool, weights: Weights, split: bool) -> q
         q.Term("exact", surface(word), boost=weights.exact),
         _lemmas("parts", analysis.lemmas, weights.part),
     ]
-    for part in analysis.parts if split else ():
-        ways += [q.Term("body", part, boost=weights.split), q.Term("title", part, boost=weights.split * weights.title),
-                 q.Term("parts", part, boost=weights.split * weights.part)]
+    for parts in splits(word) if split else ():
+        ways.append(q.And([q.Or([term for lemma in lemmas for term in _part(lemma, weights)]) for lemmas in parts]))
     return q.Or(ways)
+
+
+def _part(lemma: str, weights: Weights) -> list[q.Query]:
+    """A part of a compound query word, found by itself: scored least."""
+    return [q.Term("body", lemma, boost=weights.split), q.Term("title", lemma, boost=weights.split * weights.title),
+            q.Term("parts", lemma, boost=weights.split * weights.part)]
 
 
 def _prefix_query(stem: str, title_only: bool, weights: Weights) -> q.Query:

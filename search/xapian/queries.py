@@ -2,10 +2,10 @@
 Whoosh queries of search.searcher.ranking.
 
 A word matches by any of its lemmas in title or body, by its exact form, or inside a longer compound
-(the parts terms); only `split` queries also let a compound query word match its own parts, which
-makes a related result, never a match. Weights scale each way (OP_SCALE_WEIGHT); a phrase is an
-OP_PHRASE over the lemmas of each word; a prefix is an OP_WILDCARD. The date, year and field
-filters are boolean (OP_FILTER): they never weigh."""
+(the parts terms); only `split` queries also let a compound query word match all its own parts
+scattered (search.finnish.splits), which makes a related result, never a match. Weights scale
+each way (OP_SCALE_WEIGHT); a phrase is an OP_PHRASE over the lemmas of each word; a prefix is an
+OP_WILDCARD. The date, year and field filters are boolean (OP_FILTER): they never weigh."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import date
 
 import xapian
 
-from search.finnish import analyze_word, surface
+from search.finnish import analyze_word, splits, surface
 from search.searcher.query import DateRange, FieldFilter, ParsedQuery, Term, Word
 from search.searcher.ranking import Weights
 from search.xapian.layout import DATE, MAX_TERM_BYTES, PREFIXES
@@ -119,10 +119,16 @@ def _word_query(word: str, title_only: bool, weights: Weights, split: bool) -> x
         return _lemmas(T, analysis.lemmas)
     ways = [_lemmas(B, analysis.lemmas), _scaled(_lemmas(T, analysis.lemmas), weights.title),
             _scaled(_term(X + surface(word)), weights.exact), _scaled(_lemmas(P, analysis.lemmas), weights.part)]
-    for part in analysis.parts if split else ():
-        ways += [_scaled(_term(B + part), weights.split), _scaled(_term(T + part), weights.split * weights.title),
-                 _scaled(_term(P + part), weights.split * weights.part)]
+    for parts in splits(word) if split else ():
+        ways.append(_combine(xapian.Query.OP_AND, [
+            _combine(xapian.Query.OP_OR, [way for lemma in lemmas for way in _part(lemma, weights)]) for lemmas in parts]))
     return _combine(xapian.Query.OP_OR, ways)
+
+
+def _part(lemma: str, weights: Weights) -> list[xapian.Query]:
+    """A part of a compound query word, found by itself: scored least."""
+    return [_scaled(_term(B + lemma), weights.split), _scaled(_term(T + lemma), weights.split * weights.title),
+            _scaled(_term(P + lemma), weights.split * weights.part)]
 
 
 def _prefix_query(stem: str, title_only: bool, weights: Weights) -> xapian.Query:
